@@ -1,0 +1,89 @@
+"""HTTP helpers shared by every emulator route: Noyo's error body, pagination, JSON input."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Sequence
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from .state import State
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class NoyoHTTPError(Exception):
+    """Raised anywhere in a route; rendered as Noyo's ``{"message", "status"}`` body."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"message": message, "status": status}, status_code=status, headers=headers)
+
+
+async def noyo_error_handler(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, NoyoHTTPError)
+    return error_response(exc.status, exc.message, exc.headers)
+
+
+def state_of(request: Request) -> State:
+    return request.app.state.emulator
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise NoyoHTTPError(400, f"Invalid value for {name}: must be an integer") from None
+
+
+def paginate(request: Request, items: Sequence[Any]) -> dict[str, Any]:
+    """Noyo's offset pagination: ``{"meta": {...}, "response": [...]}``; 400 beyond the limits."""
+    page_size = _int_param(request, "page_size", DEFAULT_PAGE_SIZE)
+    offset = _int_param(request, "offset", 0)
+    if page_size < 1 or page_size > MAX_PAGE_SIZE:
+        raise NoyoHTTPError(400, f"page_size must be between 1 and {MAX_PAGE_SIZE}")
+    if offset < 0:
+        raise NoyoHTTPError(400, "offset must be 0 or greater")
+    return {
+        "meta": {
+            "offset": offset,
+            "page_num": offset // page_size + 1,
+            "page_size": page_size,
+            "total_records": len(items),
+        },
+        "response": list(items[offset : offset + page_size]),
+    }
+
+
+def csv_param(request: Request, name: str) -> list[str] | None:
+    """A comma-separated filter (``group_ids=a,b``); repeated parameters are merged."""
+    values = request.query_params.getlist(name)
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+async def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:
+    raw = await request.body()
+    if not raw.strip():
+        if required:
+            raise NoyoHTTPError(400, "Request body is required")
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise NoyoHTTPError(400, "Request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise NoyoHTTPError(400, "Request body must be a JSON object")
+    return body
