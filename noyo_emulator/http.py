@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Sequence
 
 from starlette.requests import Request
@@ -87,3 +88,35 @@ async def json_body(request: Request, *, required: bool = True) -> dict[str, Any
     if not isinstance(body, dict):
         raise NoyoHTTPError(400, "Request body must be a JSON object")
     return body
+
+
+# -- ids and lookups (path ids: malformed -> 404; id filters: malformed -> 400) ----
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return len(value) == 36
+
+
+def find_or_404(records: dict[str, Any], record_id: str, what: str) -> dict[str, Any]:
+    """The record with this id, or Noyo's 404 ``"<what> not found with UUID <id>"``."""
+    record = records.get(record_id) if is_uuid(record_id) else None
+    if record is None:
+        raise NoyoHTTPError(404, f"{what} not found with UUID {record_id}")
+    return record
+
+
+def uuid_csv_param(request: Request, name: str) -> list[str] | None:
+    """A comma-separated list of UUIDs; 400 when one is malformed."""
+    values = csv_param(request, name)
+    if values is not None and not all(is_uuid(v) for v in values):
+        raise NoyoHTTPError(400, f"Invalid UUID in {name}")
+    return values
+
+
+def in_order(records: Any) -> list[dict[str, Any]]:
+    """Records in Noyo's stable list order: oldest first, ties by id."""
+    return sorted(records, key=lambda r: (r.get("created", 0), r["id"]))

@@ -34,6 +34,8 @@ class Fault:
     error_status: int = 503
     reset_rate: float = 0.0
     retry_after: int | None = None
+    # When set, the fault applies only to the next ``count`` matching requests.
+    count: int | None = None
 
 
 @dataclass
@@ -51,6 +53,8 @@ class State:
     group_enrollments: dict[str, Record] = field(default_factory=dict)
     enrollments: dict[str, Record] = field(default_factory=dict)  # IndividualEnrollmentResult
     disconnections: dict[str, Record] = field(default_factory=dict)
+    # Internal: request id -> [{"action", "status", "reason", "context"}] (Noyo never shows these)
+    disconnection_notes: dict[str, list[Record]] = field(default_factory=dict)
     snapshots: dict[str, Record] = field(default_factory=dict)  # OutboundMemberSnapshot
 
     request_counts: dict[str, int] = field(default_factory=dict)

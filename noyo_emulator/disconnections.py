@@ -1,0 +1,130 @@
+"""Group disconnection request routes (Noyo's paths), plus the clock ``tick``.
+
+Lists are ordered oldest first (``created`` ascending, then ``id``), so pages stay
+stable while new requests arrive. The rules live in ``disconnection_rules``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from . import disconnection_rules as rules
+from .disconnection_rules import create_carrier_sourced, tick
+from .http import NoyoHTTPError, csv_param, json_body, paginate, state_of
+from .state import Record
+
+__all__ = ["routes", "tick", "create_carrier_sourced"]
+
+BASE = "/api/v1/group_disconnection_requests"
+
+
+def _ordered(records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda r: (r["created"], r["id"]))
+
+
+def _date_param(request: Request, name: str) -> str | None:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return rules.parse_date(raw, name).isoformat()
+    except NoyoHTTPError:
+        raise NoyoHTTPError(400, f"Invalid value for {name}: must be a date (YYYY-MM-DD)") from None
+
+
+def _filters(request: Request) -> list[Callable[[Record], bool]]:
+    checks: list[Callable[[Record], bool]] = []
+    for param, key in (
+        ("status", "status"),
+        ("carrier_id", "carrier_id"),
+        ("group_id", "group_id"),
+        ("id", "id"),
+        ("source_type", "source_type"),
+    ):
+        wanted = csv_param(request, param)
+        if wanted is not None:
+            values = {w.lower() for w in wanted}
+            checks.append(lambda r, k=key, v=values: str(r.get(k) or "").lower() in v)
+    low = _date_param(request, "min_effective_end_date")
+    if low is not None:
+        checks.append(lambda r: r.get("effective_end_date", "") >= low)
+    high = _date_param(request, "max_effective_end_date")
+    if high is not None:
+        checks.append(lambda r: "" < r.get("effective_end_date", "") <= high)
+    search = request.query_params.get("search", "").strip().lower()
+    if search:
+        checks.append(lambda r: search in (r.get("group_name") or "").lower())
+    return checks
+
+
+async def list_requests(request: Request) -> JSONResponse:
+    checks = _filters(request)
+    records = [r for r in state_of(request).disconnections.values() if all(c(r) for c in checks)]
+    return JSONResponse(paginate(request, _ordered(records)))
+
+
+async def list_for_group(request: Request) -> JSONResponse:
+    state = state_of(request)
+    group_id = request.path_params["group_id"]
+    rules.get_group(state, group_id)
+    records = [r for r in state.disconnections.values() if r.get("group_id") == group_id]
+    return JSONResponse(paginate(request, _ordered(records)))
+
+
+async def list_for_group_deprecated(request: Request) -> JSONResponse:
+    """``GET /api/v1/{group_id}/group_disconnection_requests``: only a UUID segment matches."""
+    try:
+        uuid.UUID(request.path_params["group_id"])
+    except ValueError:
+        raise NoyoHTTPError(404, "Not found") from None
+    return await list_for_group(request)
+
+
+async def get_request(request: Request) -> JSONResponse:
+    state = state_of(request)
+    return JSONResponse(rules.get_request(state, request.path_params["request_id"]))
+
+
+async def create_request(request: Request) -> JSONResponse:
+    body = await json_body(request)
+    record = rules.create_platform(state_of(request), body)
+    return JSONResponse(record, status_code=201)
+
+
+async def confirm_request(request: Request) -> JSONResponse:
+    state = state_of(request)
+    record = rules.get_request(state, request.path_params["request_id"])
+    body = await json_body(request, required=False)
+    return JSONResponse(rules.confirm(state, record, body))
+
+
+async def reject_request(request: Request) -> JSONResponse:
+    state = state_of(request)
+    record = rules.get_request(state, request.path_params["request_id"])
+    body = await json_body(request, required=False)
+    return JSONResponse(rules.reject(state, record, body))
+
+
+async def edit_request(request: Request) -> JSONResponse:
+    state = state_of(request)
+    record = rules.get_request(state, request.path_params["request_id"])
+    body = await json_body(request)
+    return JSONResponse(rules.edit(state, record, request.path_params["version"], body))
+
+
+# Order matters: ``/confirm`` and ``/reject`` must come before the ``/{version}`` edit route.
+routes = [
+    Route(BASE, list_requests, methods=["GET"]),
+    Route(BASE, create_request, methods=["POST"]),
+    Route(BASE + "/{request_id}", get_request, methods=["GET"]),
+    Route(BASE + "/{request_id}/confirm", confirm_request, methods=["PUT"]),
+    Route(BASE + "/{request_id}/reject", reject_request, methods=["PUT"]),
+    Route(BASE + "/{request_id}/{version}", edit_request, methods=["PUT"]),
+    Route("/api/v1/groups/{group_id}/group_disconnection_requests", list_for_group, methods=["GET"]),
+    Route("/api/v1/{group_id}/group_disconnection_requests", list_for_group_deprecated, methods=["GET"]),
+]

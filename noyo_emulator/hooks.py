@@ -1,0 +1,134 @@
+"""Test hooks under ``/__emulator/`` (no auth, never counted).
+
+- ``GET /__emulator/requests`` -> ``{"METHOD /template": n}``; ``DELETE`` clears the counts.
+- ``POST /__emulator/reset``: rebuild the seeded world in place (clock, faults, counts, outbox too).
+- ``GET|POST /__emulator/clock``: ``{"today": "YYYY-MM-DD"}`` or ``{"advance_days": n}``.
+- ``GET|POST /__emulator/faults``: add ``{"path": glob, "latency_ms", "error_rate", "error_status",
+  "reset_rate", "retry_after", "count"}``; ``{}`` clears every fault.
+- ``POST /__emulator/tokens/expire``: every issued bearer token stops working.
+- ``POST /__emulator/carrier-disconnection``: ``{"group_id", "carrier_id", "effective_end_date"?}``
+  -> 201 with a carrier-sourced ``needs_review`` disconnection request.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from . import disconnections, world
+from .http import NoyoHTTPError, find_or_404, json_body, state_of
+from .state import Fault
+
+PREFIX = "/__emulator"
+
+
+async def get_requests(request: Request) -> JSONResponse:
+    return JSONResponse(dict(sorted(state_of(request).request_counts.items())))
+
+
+async def clear_requests(request: Request) -> Response:
+    state_of(request).request_counts.clear()
+    return Response(status_code=204)
+
+
+async def reset(request: Request) -> JSONResponse:
+    state = state_of(request)
+    world.reset_in_place(state, request.app.state.start_today)
+    return JSONResponse({"seed": state.seed, "today": state.today.isoformat()})
+
+
+async def get_clock(request: Request) -> JSONResponse:
+    return JSONResponse({"today": state_of(request).today.isoformat()})
+
+
+async def set_clock(request: Request) -> JSONResponse:
+    state = state_of(request)
+    body = await json_body(request)
+    if "today" in body and "advance_days" not in body:
+        try:
+            today = dt.date.fromisoformat(str(body["today"]))
+        except ValueError:
+            raise NoyoHTTPError(400, "today must be a YYYY-MM-DD date") from None
+        state.set_today(today)
+    elif "advance_days" in body and "today" not in body:
+        days = body["advance_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise NoyoHTTPError(400, "advance_days must be a non-negative integer")
+        state.advance_days(days)
+    else:
+        raise NoyoHTTPError(400, 'Send either {"today": "YYYY-MM-DD"} or {"advance_days": n}')
+    return JSONResponse({"today": state.today.isoformat()})
+
+
+def _fault_from(body: dict[str, Any]) -> Fault:
+    known = {f.name for f in dataclasses.fields(Fault)}
+    unknown = set(body) - known
+    if unknown:
+        raise NoyoHTTPError(400, f"Unknown fault fields: {', '.join(sorted(unknown))}")
+    if not isinstance(body.get("path"), str) or not body["path"]:
+        raise NoyoHTTPError(400, "path (a glob such as /api/v1/groups*) is required")
+    fault = Fault(path=body["path"])
+    for name in ("error_rate", "reset_rate"):
+        value = body.get(name, 0.0)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+            raise NoyoHTTPError(400, f"{name} must be a number between 0 and 1")
+        setattr(fault, name, float(value))
+    for name, low, high in (("latency_ms", 0, 60_000), ("error_status", 400, 599), ("retry_after", 0, 86_400), ("count", 1, 10**6)):
+        if body.get(name) is None:
+            continue
+        value = body[name]
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+            raise NoyoHTTPError(400, f"{name} must be an integer between {low} and {high}")
+        setattr(fault, name, value)
+    return fault
+
+
+async def get_faults(request: Request) -> JSONResponse:
+    return JSONResponse([dataclasses.asdict(f) for f in state_of(request).faults])
+
+
+async def set_faults(request: Request) -> JSONResponse:
+    state = state_of(request)
+    body = await json_body(request, required=False)
+    if not body:
+        state.faults.clear()
+    else:
+        state.faults.append(_fault_from(body))
+    return JSONResponse([dataclasses.asdict(f) for f in state.faults])
+
+
+async def expire_tokens(request: Request) -> JSONResponse:
+    return JSONResponse({"expired": request.app.state.tokens.expire_all()})
+
+
+async def carrier_disconnection(request: Request) -> JSONResponse:
+    state = state_of(request)
+    body = await json_body(request)
+    group = find_or_404(state.groups, str(body.get("group_id")), "Group")
+    carrier = find_or_404(state.carriers, str(body.get("carrier_id")), "Carrier")
+    end = body.get("effective_end_date")
+    if end is not None:
+        try:
+            dt.date.fromisoformat(end)
+        except (TypeError, ValueError):
+            raise NoyoHTTPError(400, "effective_end_date must be a YYYY-MM-DD date") from None
+    record = disconnections.create_carrier_sourced(state, group["id"], carrier["id"], end)
+    return JSONResponse(record, status_code=201)
+
+
+routes = [
+    Route(f"{PREFIX}/requests", get_requests, methods=["GET"]),
+    Route(f"{PREFIX}/requests", clear_requests, methods=["DELETE"]),
+    Route(f"{PREFIX}/reset", reset, methods=["POST"]),
+    Route(f"{PREFIX}/clock", get_clock, methods=["GET"]),
+    Route(f"{PREFIX}/clock", set_clock, methods=["POST"]),
+    Route(f"{PREFIX}/faults", get_faults, methods=["GET"]),
+    Route(f"{PREFIX}/faults", set_faults, methods=["POST"]),
+    Route(f"{PREFIX}/tokens/expire", expire_tokens, methods=["POST"]),
+    Route(f"{PREFIX}/carrier-disconnection", carrier_disconnection, methods=["POST"]),
+]

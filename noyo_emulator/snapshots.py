@@ -1,0 +1,7 @@
+"""Member snapshots (stub; being filled in)."""
+
+routes: list = []
+
+
+def tick(state) -> None:
+    pass
