@@ -12,6 +12,7 @@ import base64
 import binascii
 import secrets
 import time
+from typing import Mapping
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -90,9 +91,9 @@ async def issue_token(request: Request) -> JSONResponse:
     )
 
 
-def bearer_error(request_headers: dict[str, str] | object, store: TokenStore) -> str | None:
+def bearer_error(headers: Mapping[str, str], store: TokenStore) -> str | None:
     """Why a request's bearer token is refused, or None when it is valid."""
-    header = request_headers.get("authorization", "")  # type: ignore[union-attr]
+    header = headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
         return "Missing bearer token"

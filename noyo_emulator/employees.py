@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -42,6 +44,10 @@ async def list_individual_enrollments(request: Request) -> JSONResponse:
     enrollments = [e for e in state.enrollments.values() if e["individual_id"] in individuals]
     effective_date = request.query_params.get("effective_date")
     if effective_date:
+        try:
+            effective_date = dt.date.fromisoformat(effective_date).isoformat()
+        except ValueError:
+            raise NoyoHTTPError(400, "effective_date must be a YYYY-MM-DD date") from None
         enrollments = [
             e for e in enrollments
             if e.get("effective_start_date", "") <= effective_date <= e.get("effective_end_date", "9999-12-31")

@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import disconnections, world
-from .http import NoyoHTTPError, find_or_404, json_body, state_of
+from .http import NoyoHTTPError, json_body, state_of
 from .state import Fault
 
 PREFIX = "/__emulator"
@@ -78,7 +78,8 @@ def _fault_from(body: dict[str, Any]) -> Fault:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
             raise NoyoHTTPError(400, f"{name} must be a number between 0 and 1")
         setattr(fault, name, float(value))
-    for name, low, high in (("latency_ms", 0, 60_000), ("error_status", 400, 599), ("retry_after", 0, 86_400), ("count", 1, 10**6)):
+    limits = (("latency_ms", 0, 60_000), ("error_status", 400, 599), ("retry_after", 0, 86_400), ("count", 1, 10**6))
+    for name, low, high in limits:
         if body.get(name) is None:
             continue
         value = body[name]
@@ -107,17 +108,12 @@ async def expire_tokens(request: Request) -> JSONResponse:
 
 
 async def carrier_disconnection(request: Request) -> JSONResponse:
-    state = state_of(request)
     body = await json_body(request)
-    group = find_or_404(state.groups, str(body.get("group_id")), "Group")
-    carrier = find_or_404(state.carriers, str(body.get("carrier_id")), "Carrier")
-    end = body.get("effective_end_date")
-    if end is not None:
-        try:
-            dt.date.fromisoformat(end)
-        except (TypeError, ValueError):
-            raise NoyoHTTPError(400, "effective_end_date must be a YYYY-MM-DD date") from None
-    record = disconnections.create_carrier_sourced(state, group["id"], carrier["id"], end)
+    if not isinstance(body.get("group_id"), str) or not isinstance(body.get("carrier_id"), str):
+        raise NoyoHTTPError(400, "group_id and carrier_id are required")
+    record = disconnections.create_carrier_sourced(
+        state_of(request), body["group_id"], body["carrier_id"], body.get("effective_end_date")
+    )
     return JSONResponse(record, status_code=201)
 
 

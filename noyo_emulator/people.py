@@ -27,8 +27,12 @@ def _stamp(today: dt.date, days_ago: int, second: int) -> int:
 
 
 def populate_people(state: State, rng: random.Random, groups: list[dict]) -> None:
+    live: dict[str, list[dict]] = {}
+    for connection in state.connections.values():
+        if connection["status"] == "completed":
+            live.setdefault(connection["group_id"], []).append(state.carriers[connection["carrier_id"]])
     for group in groups:
-        lines = _group_enrollments(state, rng, group)
+        lines = _group_enrollments(state, live.get(group["id"], []), group)
         for _ in range(rng.randint(3, 6)):
             employee = _employee(state, rng, group)
             family = [(employee["id"], "employee")]
@@ -38,13 +42,8 @@ def populate_people(state: State, rng: random.Random, groups: list[dict]) -> Non
     _snapshots(state, rng)
 
 
-def _group_enrollments(state: State, rng: random.Random, group: dict) -> dict[str, dict]:
+def _group_enrollments(state: State, carriers: list[dict], group: dict) -> dict[str, dict]:
     """One group enrollment per line, spread over the group's completed carriers."""
-    carriers = [
-        state.carriers[c["carrier_id"]]
-        for c in state.connections.values()
-        if c["group_id"] == group["id"] and c["status"] == "completed"
-    ]
     lines: dict[str, dict] = {}
     for position, line in enumerate(["medical", "dental", "vision", "life-basic", "std-basic"]):
         offering = [c for c in carriers if line in c["lines_of_coverage"]]
@@ -125,7 +124,8 @@ def _dependents(state: State, rng: random.Random, employee: dict) -> list[dict]:
         for _ in range(rng.randint(1, 3)):
             year = min(state.today.year - 1, born.year + rng.randint(24, 40))
             child_born = dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
-            members.append(("child", _person(rng, rng.choice("FM"), person["last_name"], child_born, person["home_address"])))
+            child = _person(rng, rng.choice("FM"), person["last_name"], child_born, person["home_address"])
+            members.append(("child", child))
     result = []
     for relationship, member in members:
         dependent = {
@@ -174,29 +174,31 @@ def _enroll(state: State, rng: random.Random, lines: dict[str, dict], family: li
 
 def _snapshots(state: State, rng: random.Random) -> None:
     """A few snapshots per status, aged so the clock rules agree with their status."""
-    employees = [e for e in state.employees.values() if _active_enrollments(state, e["id"])]
+    active: dict[str, list[dict]] = {}
+    for enrollment in state.enrollments.values():
+        if enrollment["status"] == "active":
+            active.setdefault(enrollment["individual_id"], []).append(enrollment)
+    employees = [e for e in state.employees.values() if e["id"] in active]
     chosen = rng.sample(employees, 3 * len(SNAPSHOT_STATUSES))
     for index, status in enumerate(SNAPSHOT_STATUSES * 3):
         employee = chosen[index]
         if status == "replaced":
             # the replaced snapshot is older; the newer one that replaced it is completed
-            newer = _snapshot(state, rng, employee, "completed", days_ago=rng.randint(3, 9))
-            older = _snapshot(state, rng, employee, "replaced", days_ago=rng.randint(10, 20))
+            newer = _snapshot(state, rng, active, employee, "completed", days_ago=rng.randint(3, 9))
+            older = _snapshot(state, rng, active, employee, "replaced", days_ago=rng.randint(10, 20))
             older["replaced_by"] = newer["id"]
             continue
         days_ago = {"submitted": 0, "processing": 1}.get(status, rng.randint(2, 30))
-        _snapshot(state, rng, employee, status, days_ago=days_ago)
+        _snapshot(state, rng, active, employee, status, days_ago=days_ago)
 
 
-def _active_enrollments(state: State, individual_id: str) -> list[dict]:
-    return [e for e in state.enrollments.values() if e["individual_id"] == individual_id and e["status"] == "active"]
-
-
-def _snapshot(state: State, rng: random.Random, employee: dict, status: str, *, days_ago: int) -> dict:
+def _snapshot(
+    state: State, rng: random.Random, active: dict[str, list[dict]], employee: dict, status: str, *, days_ago: int
+) -> dict:
     family = state.family_of(employee["id"])
     coverages: dict[str, dict] = {}
     for individual_id in family:
-        for enrollment in _active_enrollments(state, individual_id):
+        for enrollment in active.get(individual_id, []):
             ge = state.group_enrollments[enrollment["group_enrollment_id"]]
             coverage = coverages.setdefault(ge["id"], {
                 "carrier_id": ge["carrier_id"],
@@ -233,10 +235,16 @@ def _snapshot(state: State, rng: random.Random, employee: dict, status: str, *, 
         "fulfillment_summary": [{"carrier_id": c, "status": carrier_status} for c in carrier_ids],
         "member_snapshot": {
             "snapshot_mode": "current_open",
-            "employee": {"id": employee["id"], "person": inbound_person(employee["person"]), "employment": employee["employment"]},
+            "employee": {
+                "id": employee["id"],
+                "person": inbound_person(employee["person"]),
+                "employment": employee["employment"],
+            },
             "dependents": dependents,
             "coverages": list(coverages.values()),
-            "events": [{"id": f"evt-{created}", "type": "demographic", "reason": "demographic_change", "date": event_date}],
+            "events": [
+                {"id": f"evt-{created}", "type": "demographic", "reason": "demographic_change", "date": event_date}
+            ],
             "omitted_coverage_handling": {"policy": "reject"},
         },
     }

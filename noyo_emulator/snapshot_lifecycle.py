@@ -152,8 +152,9 @@ def apply_at_carrier(state: State, group_id: str, member_snapshot: dict[str, Any
                 if end != (existing.get("effective_end_date") or OPEN_END_DATE):
                     _end(state, existing, end)
                 continue
-            if existing is not None:
-                _end(state, existing, max(_day_before(member["effective_start_date"]), existing.get("effective_start_date") or ""))
+            if existing is not None:  # a plan change: the old plan ends the day before
+                previous_end = _day_before(member["effective_start_date"])
+                _end(state, existing, max(previous_end, existing.get("effective_start_date") or ""))
             if end < today:
                 continue
             ge = _group_enrollment(state, group_id, carrier_id, line, plan_id)

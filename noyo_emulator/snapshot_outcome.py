@@ -111,6 +111,7 @@ def decide(
         c: overrides[c] if c in overrides else is_connected(state, group_id, c) for c in carriers
     }
     omissions = [o for o in all_omissions if connected[o.carrier_id]]
+    division_change = changes_division(members)
     warnings: list[str] = []
     invalid: dict[str, list[str]] = {}
     carried_carriers: set[str] = set()
@@ -128,12 +129,11 @@ def decide(
         carried_carriers = {o.carrier_id for o in omissions}
     else:
         oc.carry_back(coverages, omissions, None)
-        if changes_division(members):
+        if division_change:
             carried_carriers = {o.carrier_id for o in omissions}
         else:
             warnings.extend(oc.continue_warning(o) for o in omissions)
 
-    division_change = changes_division(members)
     summary: list[Record] = []
     for carrier_id in carriers:
         if not connected[carrier_id]:

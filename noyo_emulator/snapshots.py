@@ -1,7 +1,190 @@
-"""Member snapshots (stub; being filled in)."""
+"""Member snapshot routes (Noyo's paths), plus the clock ``tick``.
 
-routes: list = []
+Creation validates the body (``snapshot_validation``), resolves the people
+(``snapshot_members``), decides the per-carrier outcome (``snapshot_outcome``),
+then stores the ``OutboundMemberSnapshot`` and replaces the employee's pending
+snapshots. The ``/test`` variant runs the same steps and stores nothing. Lists
+are ordered oldest first (``created``, then ``id``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Any, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from .current_snapshot import current_snapshot
+from .http import NoyoHTTPError, csv_param, json_body, paginate, state_of
+from .snapshot_lifecycle import replace_older, tick
+from .snapshot_members import IdFactory, resolve_members
+from .snapshot_outcome import decide
+from .snapshot_validation import SnapshotInvalid, check_snapshot, check_test_snapshot, invalid_response
+from .state import Record, State
+
+__all__ = ["routes", "tick"]
+
+SIMPLIFIED_KEYS = ("id", "version", "created", "modified", "employee_id", "status", "fulfillment_summary")
 
 
-def tick(state) -> None:
-    pass
+def _group(state: State, group_id: str) -> Record:
+    group = state.groups.get(group_id)
+    if group is None:
+        raise NoyoHTTPError(404, f"Group not found with UUID {group_id}")
+    return group
+
+
+def _employee(state: State, employee_id: str) -> Record:
+    employee = state.employees.get(employee_id)
+    if employee is None:
+        raise NoyoHTTPError(404, f"Employee not found with UUID {employee_id}")
+    return employee
+
+
+def _dry_ids(state: State, body: dict[str, Any]) -> IdFactory:
+    """Deterministic ids for a dry run that leave the seeded id sequence untouched."""
+    digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+    counter = iter(range(1_000_000))
+    namespace = uuid.UUID(int=state.seed % (2**128))
+    return lambda: str(uuid.uuid5(namespace, f"{digest}-{next(counter)}"))
+
+
+def _build(
+    state: State, group_id: str, snapshot: dict[str, Any], new_id: IdFactory, overrides: dict[str, bool] | None
+) -> tuple[Record, Any]:
+    members = resolve_members(state, group_id, snapshot, new_id)
+    outcome = decide(state, group_id, members, overrides)
+    now = state.now()
+    record: Record = {
+        "id": new_id(),
+        "version": new_id(),
+        "created": now,
+        "modified": now,
+        "employee_id": members.employee_id,
+        "status": outcome.status,
+        "warnings": outcome.warnings,
+        "fulfillment_summary": outcome.fulfillment_summary,
+        "created_members": members.created_members,
+        "member_snapshot": outcome.member_snapshot,
+    }
+    return record, members
+
+
+async def create_snapshot(request: Request) -> Response:
+    state = state_of(request)
+    group_id = request.path_params["group_id"]
+    _group(state, group_id)
+    body = await json_body(request)
+    problems = check_snapshot(body)
+    if problems:
+        return invalid_response(problems)
+    try:
+        record, members = _build(state, group_id, body, state.new_id, None)
+    except SnapshotInvalid as exc:
+        return invalid_response(exc.problems)
+    members.commit(state)
+    state.snapshots[record["id"]] = record
+    state.emit("member_snapshot.status_change", record["id"])
+    if record["status"] != "canceled":
+        replace_older(state, record)
+    return JSONResponse(record, status_code=201)
+
+
+async def test_snapshot(request: Request) -> Response:
+    state = state_of(request)
+    group_id = request.path_params["group_id"]
+    _group(state, group_id)
+    body = await json_body(request)
+    problems = check_test_snapshot(body)
+    if problems:
+        return invalid_response(problems)
+    overrides = {
+        o["carrier_id"]: o["connected"] for o in body.get("carrier_overrides") or [] if o.get("connected") is not None
+    }
+    new_id = _dry_ids(state, body)
+    try:
+        record, _ = _build(state, group_id, body["member_snapshot"], new_id, overrides)
+    except SnapshotInvalid as exc:
+        return invalid_response(exc.problems)
+    return JSONResponse({"member_snapshot": record, "trace_ids": [new_id()]})
+
+
+async def get_snapshot(request: Request) -> Response:
+    state = state_of(request)
+    snapshot_id = request.path_params["snapshot_id"]
+    snapshot = state.snapshots.get(snapshot_id)
+    if snapshot is None:
+        raise NoyoHTTPError(404, f"MemberSnapshot not found with UUID {snapshot_id}")
+    return JSONResponse(snapshot)
+
+
+def _group_of(state: State, snapshot: Record) -> str | None:
+    return (state.employees.get(snapshot["employee_id"]) or {}).get("group_id")
+
+
+def _filters(request: Request, state: State) -> list[Callable[[Record], bool]]:
+    checks: list[Callable[[Record], bool]] = []
+    for param, key in (("id", "id"), ("employee_id", "employee_id"), ("status", "status")):
+        wanted = csv_param(request, param)
+        if wanted is not None:
+            values = {w.lower() for w in wanted}
+            checks.append(lambda s, k=key, v=values: str(s.get(k) or "").lower() in v)
+    groups = csv_param(request, "group_id")
+    if groups is not None:
+        group_ids = {g.lower() for g in groups}
+        checks.append(lambda s: str(_group_of(state, s) or "").lower() in group_ids)
+    for param, key in (("fulfillment_summary_carrier_id", "carrier_id"), ("fulfillment_summary_status", "status")):
+        wanted = csv_param(request, param)
+        if wanted is not None:
+            values = {w.lower() for w in wanted}
+            checks.append(
+                lambda s, k=key, v=values: any(str(e.get(k)).lower() in v for e in s.get("fulfillment_summary") or [])
+            )
+    return checks
+
+
+def _listing(request: Request, state: State, base: Callable[[Record], bool]) -> JSONResponse:
+    checks = [base, *_filters(request, state)]
+    found = [s for s in state.snapshots.values() if all(check(s) for check in checks)]
+    found.sort(key=lambda s: (s["created"], s["id"]))
+    simplified = [{k: s[k] for k in SIMPLIFIED_KEYS if k in s} for s in found]
+    return JSONResponse(paginate(request, simplified))
+
+
+async def list_snapshots(request: Request) -> Response:
+    return _listing(request, state_of(request), lambda s: True)
+
+
+async def list_group_snapshots(request: Request) -> Response:
+    state = state_of(request)
+    group_id = request.path_params["group_id"]
+    _group(state, group_id)
+    return _listing(request, state, lambda s: _group_of(state, s) == group_id)
+
+
+async def list_employee_snapshots(request: Request) -> Response:
+    state = state_of(request)
+    employee_id = request.path_params["employee_id"]
+    _employee(state, employee_id)
+    return _listing(request, state, lambda s: s["employee_id"] == employee_id)
+
+
+async def employee_current_snapshot(request: Request) -> Response:
+    state = state_of(request)
+    employee = _employee(state, request.path_params["employee_id"])
+    return JSONResponse(current_snapshot(state, employee))
+
+
+routes = [
+    Route("/api/v1/groups/{group_id}/member_snapshots", list_group_snapshots, methods=["GET"]),
+    Route("/api/v1/groups/{group_id}/member_snapshots", create_snapshot, methods=["POST"]),
+    Route("/api/v1/groups/{group_id}/member_snapshots/test", test_snapshot, methods=["POST"]),
+    Route("/api/v1/member_snapshots", list_snapshots, methods=["GET"]),
+    Route("/api/v1/member_snapshots/{snapshot_id}", get_snapshot, methods=["GET"]),
+    Route("/api/v1/employees/{employee_id}/member_snapshots", list_employee_snapshots, methods=["GET"]),
+    Route("/api/v1/employees/{employee_id}/member_snapshot", employee_current_snapshot, methods=["GET"]),
+]

@@ -22,6 +22,8 @@ TickHandler = Callable[["State"], None]
 
 OPEN_END_DATE = "9999-12-31"
 DEFAULT_TODAY = dt.date(2026, 7, 4)
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & ((1 << 128) - 1)
+_UUID4_SET = (0x8000 << 48) | (0x4000 << 64)
 
 
 @dataclass
@@ -72,7 +74,11 @@ class State:
 
     def new_id(self) -> str:
         """A UUID4 drawn from the seeded generator: same seed, same ids."""
-        return str(uuid.UUID(int=self._ids.getrandbits(128), version=4))
+        # Same result as str(uuid.UUID(int=bits, version=4)), several times faster.
+        bits = self._ids.getrandbits(128)
+        bits = (bits & _UUID4_CLEAR) | _UUID4_SET
+        h = f"{bits:032x}"
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
     def now(self) -> int:
         """Epoch seconds on the emulator's clock, strictly increasing within a day."""

@@ -135,7 +135,10 @@ def _add_connection(state: State, rng: random.Random, group: dict, carrier: dict
         "federal_ein": group["federal_ein"],
         "request_type": "new_group",
         "status": status,
-        "group_data": {"carrier_group_id": f"{carrier['internal_name'][:3].upper()}-{rng.randrange(10**6):06d}", "group_name": group["name"]},
+        "group_data": {
+            "carrier_group_id": f"{carrier['internal_name'][:3].upper()}-{rng.randrange(10**6):06d}",
+            "group_name": group["name"],
+        },
         "setup_metadata": {},
         "setup_result": {},
     }

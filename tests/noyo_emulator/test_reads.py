@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import httpx
@@ -196,3 +197,16 @@ async def test_individual_enrollments_with_and_without_dependents(noyo: httpx.As
     assert dependent_enrollment["id"] in ids(with_family)
     assert all(e["individual_enrollment_configuration"] == {} for e in with_family["response"])
     assert (await noyo.get(f"/api/v1/employees/{uuid.uuid4()}/individual_enrollments")).status_code == 404
+
+
+async def test_individual_enrollments_by_effective_date(noyo: httpx.AsyncClient, state: State) -> None:
+    # given an enrolled employee whose coverage starts on January 1st
+    enrollment = next(e for e in state.enrollments.values() if e["individual_type"] == "employee")
+    url = f"/api/v1/employees/{enrollment['individual_id']}/individual_enrollments"
+    start = dt.date.fromisoformat(enrollment["effective_start_date"])
+    # when asked for the day before and the day itself
+    before = (await noyo.get(url, params={"effective_date": (start - dt.timedelta(days=1)).isoformat()})).json()
+    on = (await noyo.get(url, params={"effective_date": start.isoformat()})).json()
+    # then only the latter holds it
+    assert before["response"] == [] and enrollment["id"] in ids(on)
+    assert (await noyo.get(url, params={"effective_date": "July 4"})).status_code == 400
