@@ -1,0 +1,115 @@
+"""Noyo access tokens: OAuth2 client credentials, cached and refreshed one at a time.
+
+Noyo documents ``expires_in`` in milliseconds (the emulator follows that), so it is
+read as milliseconds. Were Noyo to send seconds instead, tokens would merely be
+refreshed too often, never used past expiry; and a 401 always triggers a refresh.
+The token is refreshed ``refresh_margin`` seconds before it expires, or halfway
+through its life when it lives shorter than twice the margin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Callable
+
+import httpx
+from pydantic import SecretStr
+
+from .errors import NoyoAuthError
+
+logger = logging.getLogger("gateway.noyo")
+
+DEFAULT_TOKEN_LIFETIME = 600.0  # seconds, when Noyo omits expires_in
+
+
+class TokenProvider:
+    """Hands out a valid bearer token; concurrent callers share one refresh."""
+
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        *,
+        token_url: str,
+        client_id: str,
+        client_secret: SecretStr | str,
+        refresh_margin: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._http = http
+        self._token_url = token_url
+        self._client_id = client_id
+        self._client_secret = client_secret if isinstance(client_secret, SecretStr) else SecretStr(client_secret)
+        self._refresh_margin = refresh_margin
+        self._clock = clock
+        self._token: str | None = None
+        self._refresh_at = 0.0
+        self._lock = asyncio.Lock()
+
+    def __repr__(self) -> str:
+        return f"TokenProvider(token_url={self._token_url!r}, client_id={self._client_id!r})"
+
+    def _current(self) -> str | None:
+        if self._token is not None and self._clock() < self._refresh_at:
+            return self._token
+        return None
+
+    async def get_token(self) -> str:
+        """A token valid for at least the refresh margin; fetches one when needed."""
+        token = self._current()
+        if token is not None:
+            return token
+        async with self._lock:
+            token = self._current()  # another caller may have refreshed while we waited
+            if token is not None:
+                return token
+            token, lifetime = await self._fetch()
+            margin = min(self._refresh_margin, lifetime / 2)
+            self._token = token
+            self._refresh_at = self._clock() + lifetime - margin
+            return token
+
+    def invalidate(self, token: str) -> None:
+        """Forget ``token`` (it was refused); a newer token fetched meanwhile is kept."""
+        if self._token == token:
+            self._token = None
+            self._refresh_at = 0.0
+
+    async def _fetch(self) -> tuple[str, float]:
+        started = time.perf_counter()
+        try:
+            response = await self._http.post(
+                self._token_url,
+                auth=(self._client_id, self._client_secret.get_secret_value()),
+                json={"grant_type": "client_credentials"},
+                headers={"Accept": "application/json"},
+            )
+        except httpx.HTTPError as exc:
+            logger.warning("noyo token request failed: %s", type(exc).__name__)
+            raise NoyoAuthError(f"Noyo token endpoint unreachable ({type(exc).__name__})") from None
+        duration_ms = (time.perf_counter() - started) * 1000
+        logger.info(
+            "noyo POST token -> %s (%.1f ms)",
+            response.status_code,
+            duration_ms,
+            extra={"noyo_method": "POST", "noyo_path": "token", "status": response.status_code,
+                   "duration_ms": round(duration_ms, 1)},
+        )
+        if response.status_code != 200:
+            raise NoyoAuthError(
+                f"Noyo token endpoint returned HTTP {response.status_code}", response.status_code
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token:
+            raise NoyoAuthError("Noyo token endpoint returned no access token", response.status_code)
+        expires_in = body.get("expires_in")
+        if isinstance(expires_in, (int, float)) and not isinstance(expires_in, bool) and expires_in > 0:
+            lifetime = float(expires_in) / 1000.0
+        else:
+            lifetime = DEFAULT_TOKEN_LIFETIME
+        return token, lifetime
