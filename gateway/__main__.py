@@ -1,0 +1,110 @@
+"""The ``noyo-gateway`` command: ``serve [--demo]`` and ``export-schema``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Sequence
+
+import uvicorn
+
+from .settings import Settings
+
+DEMO_CLIENT_ID = "demo-client"
+DEMO_CLIENT_SECRET = "demo-secret"
+
+
+def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
+    """Serve the emulator on loopback in a background thread; return once it accepts calls."""
+    from noyo_emulator import create_app as create_emulator
+
+    config = uvicorn.Config(
+        create_emulator(seed=seed), host=host, port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="noyo-emulator", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise SystemExit(f"the demo emulator could not start on {host}:{port}")
+        time.sleep(0.05)
+    return server
+
+
+def demo_settings(base: Settings, emulator_url: str) -> Settings:
+    """The demo's configuration: the embedded emulator instead of Noyo's sandbox."""
+    return base.model_copy(
+        update={
+            "noyo_base_url": emulator_url,
+            "noyo_token_url": f"{emulator_url}/auth/public/token",
+            "noyo_client_id": DEMO_CLIENT_ID,
+            "noyo_client_secret": DEMO_CLIENT_SECRET,
+        }
+    )
+
+
+def serve(args: argparse.Namespace) -> int:
+    from .app import create_app
+
+    settings = Settings()
+    if args.demo:
+        emulator_host = "127.0.0.1"
+        _start_demo_emulator(emulator_host, args.emulator_port, args.seed)
+        emulator_url = f"http://{emulator_host}:{args.emulator_port}"
+        settings = demo_settings(settings, emulator_url)
+        print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed})", file=sys.stderr)
+    print(f"GraphiQL: http://{args.host}:{args.port}/graphql", file=sys.stderr)
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        proxy_headers=True,
+    )
+    return 0
+
+
+def export_schema(args: argparse.Namespace) -> int:
+    from .schema import schema
+
+    sdl = schema.as_str() + "\n"
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="noyo-gateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("serve", help="serve the GraphQL gateway")
+    run.add_argument("--host", default="127.0.0.1")
+    run.add_argument("--port", type=int, default=8000)
+    run.add_argument("--demo", action="store_true", help="embed the Noyo emulator on loopback")
+    run.add_argument("--emulator-port", type=int, default=8100)
+    run.add_argument("--seed", type=int, default=42, help="the demo emulator's world seed")
+    run.add_argument("--log-level", default="info")
+    run.set_defaults(func=serve)
+
+    export = commands.add_parser("export-schema", help="write the schema as SDL")
+    export.add_argument("output", nargs="?", default="schema.graphql", help="a path, or - for stdout")
+    export.set_defaults(func=export_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

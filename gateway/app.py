@@ -1,0 +1,101 @@
+"""The ASGI application: ``create_app(settings)`` wires the Noyo client, cache and schema."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any, AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from .cache import Cache, cache_from_settings
+from .idempotency import IdempotencyStore
+from .noyo import NoyoClient
+from .security.authn import Authenticator
+from .security.logging import install_redaction
+from .security.middleware import SecurityMiddleware
+from .security.persisted import PersistedQueries, load_trusted_documents
+from .security.ratelimit import limiter_for
+from .settings import Settings
+
+logger = logging.getLogger("gateway")
+
+
+@dataclass
+class Services:
+    """Process-wide collaborators, opened by the lifespan and shared by every request."""
+
+    settings: Settings
+    noyo: NoyoClient
+    cache: Cache
+    idempotency: IdempotencyStore
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    noyo_transport: httpx.AsyncBaseTransport | None = None,
+) -> Starlette:
+    """Build the gateway. ``noyo_transport`` replaces the network (tests, the in-process demo)."""
+    from .schema import schema
+    from .view import GatewayGraphQL
+
+    settings = settings or Settings()
+    install_redaction()
+    # Security configuration is checked here, so a bad key list or allowlist fails at start-up.
+    authenticator = Authenticator(settings)
+    trusted = load_trusted_documents(settings.gateway_trusted_documents) if settings.gateway_trusted_documents else None
+    limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace)
+    graphql = GatewayGraphQL(schema, settings=settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        noyo = NoyoClient.from_settings(settings, transport=noyo_transport)
+        cache = cache_from_settings(settings)
+        idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
+        app.state.services = Services(settings, noyo, cache, idempotency)
+        graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
+        try:
+            yield
+        finally:
+            await noyo.aclose()
+            await cache.close()
+            if limiter is not None:
+                await limiter.close()
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> Response:
+        services: Services | None = getattr(request.app.state, "services", None)
+        if services is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            await services.cache.ping()
+        except Exception:  # noqa: BLE001 - readiness reports, never raises
+            logger.warning("readiness: cache unreachable")
+            return JSONResponse({"status": "unavailable", "cache": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def home(request: Request) -> Response:
+        return RedirectResponse("/graphql")
+
+    routes: list[Any] = [
+        Route("/", home),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+    ]
+    security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[security])
+    app.state.settings = settings
+    return app
+
+
+__all__ = ["Services", "create_app"]

@@ -1,0 +1,346 @@
+"""Per-request DataLoaders over the cross-request cache and Noyo.
+
+``Loaders(noyo, cache, settings, on_stale)`` is built fresh for every GraphQL
+request. Each by-key loader batch reads every key from the cache in one
+multi-get and sends only the misses upstream, in ONE call per batch where Noyo
+has a comma-separated filter (``group_ids``, ``ids``, ``id``; the client chunks
+at 100 ids). Ids Noyo does not return load as ``None`` (briefly cached as not
+found). List fetchers (``groups_page``, ``disconnection_requests_page``,
+``member_snapshots_page``, ``carriers_all``) are cached by their query
+parameters under ``list:*`` resources and prime both the by-id loaders and the
+per-id cache entries, so nested fields of listed records cost nothing extra.
+
+Stale-if-error: when Noyo fails transiently (``TRANSIENT_ERRORS``) and the
+cache still holds a stale-usable entry, that entry is served and reported via
+``on_stale(StaleNote)`` (the context collects them into response extensions).
+
+Cache resources (for invalidation by the write path): the entity resources in
+``RESOURCE_TTL_SETTINGS`` (``group``, ``carrier``, ``connection``,
+``disconnection``, ``snapshot``, ``employee``, ``connections_by_group``,
+``disconnections_by_group``, ``enrollments_by_employee``), plus
+``snapshot_detail``, ``coverages_by_employee`` and the lists ``LIST_*``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence, TypeVar
+
+from pydantic import BaseModel
+from strawberry.dataloader import DataLoader
+
+from gateway.cache import RESOURCE_TTL_SETTINGS
+from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages
+from gateway.noyo import models
+
+M = TypeVar("M", bound=BaseModel)
+
+LIST_GROUPS = "list:groups"
+LIST_CARRIERS = "list:carriers"
+LIST_DISCONNECTIONS = "list:disconnections"
+LIST_SNAPSHOTS = "list:snapshots"
+SNAPSHOT_DETAIL = "snapshot_detail"
+COVERAGES_BY_EMPLOYEE = "coverages_by_employee"
+
+_EXTRA_TTL_SETTINGS = {
+    SNAPSHOT_DETAIL: "gateway_cache_ttl_snapshots",
+    COVERAGES_BY_EMPLOYEE: "gateway_cache_ttl_employees",
+}
+
+
+@dataclass(frozen=True)
+class StaleNote:
+    """A value served past its freshness because Noyo failed."""
+
+    resource: str
+    id: str
+    age_seconds: int
+
+
+def _dump(record: BaseModel) -> dict[str, Any]:
+    return record.model_dump(mode="json", exclude_unset=True)
+
+
+class _Source:
+    """Noyo + cache + settings: the read-through primitives every loader uses."""
+
+    def __init__(self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None) -> None:
+        self.noyo = noyo
+        self.cache = cache
+        self.settings = settings
+        self._on_stale = on_stale
+
+    def ttl(self, resource: str) -> int | None:
+        field = RESOURCE_TTL_SETTINGS.get(resource) or _EXTRA_TTL_SETTINGS.get(resource)
+        if field is None:
+            field = RESOURCE_TTL_SETTINGS.get(resource.split(":", 1)[0])
+        return int(getattr(self.settings, field)) if field and hasattr(self.settings, field) else None
+
+    def stale(self, resource: str, id: str, age: float) -> None:
+        if self._on_stale is not None:
+            self._on_stale(StaleNote(resource, id, int(age)))
+
+    async def read_many(
+        self, resource: str, keys: Sequence[str], fetch: Callable[[list[str]], Awaitable[Mapping[str, Any]]]
+    ) -> dict[str, Any]:
+        """JSON values of ``keys`` (None = not found): cache first, ONE ``fetch(misses)``."""
+        return await self.cache.fetch_many(
+            resource, keys, fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale
+        )
+
+    async def read_one(self, resource: str, params: Mapping[str, Any], fetch: Callable[[], Awaitable[Any]]) -> Any:
+        return await self.cache.fetch_one(
+            resource, dict(params), fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale
+        )
+
+    async def store(self, resource: str, records: Iterable[BaseModel]) -> None:
+        """Prime the per-id cache entries of ``resource`` with freshly fetched records."""
+        values = {r.id: _dump(r) for r in records}  # type: ignore[attr-defined]
+        if values:
+            await self.cache.set_many(resource, values, self.ttl(resource))
+
+
+def _by_id_loader(
+    source: _Source, resource: str, model: type[M], fetch: Callable[[list[str]], Awaitable[Iterable[M]]]
+) -> DataLoader[str, M | None]:
+    """A loader of ``model`` by id: cached per id, misses fetched by ``fetch(ids)`` in one go."""
+
+    async def fetch_json(ids: list[str]) -> dict[str, Any]:
+        return {r.id: _dump(r) for r in await fetch(ids)}  # type: ignore[attr-defined]
+
+    async def batch(ids: list[str]) -> list[M | None]:
+        values = await source.read_many(resource, ids, fetch_json)
+        return [None if values.get(i) is None else model.model_validate(values[i]) for i in ids]
+
+    return DataLoader(load_fn=batch)
+
+
+def _list_loader(
+    source: _Source,
+    resource: str,
+    model: type[M],
+    fetch_all: Callable[[str], Awaitable[list[M]]],
+    item_resource: str | None = None,
+    prime: DataLoader[str, Any] | None = None,
+) -> DataLoader[str, list[M]]:
+    """A loader of every ``model`` belonging to a key (a group, an employee), cached per key.
+
+    Misses are fetched concurrently (Noyo has no batch filter for these lists). Fetched items
+    also fill ``item_resource``'s per-id cache and the ``prime`` loader.
+    """
+
+    async def fetch_json(keys: list[str]) -> dict[str, Any]:
+        results = await asyncio.gather(*(fetch_all(k) for k in keys))
+        if item_resource:
+            await source.store(item_resource, [r for records in results for r in records])
+        return {k: [_dump(r) for r in records] for k, records in zip(keys, results)}
+
+    async def batch(keys: list[str]) -> list[list[M]]:
+        values = await source.read_many(resource, keys, fetch_json)
+        out = [[model.model_validate(v) for v in values.get(k) or []] for k in keys]
+        if prime is not None:
+            prime.prime_many({r.id: r for records in out for r in records})  # type: ignore[attr-defined]
+        return out
+
+    return DataLoader(load_fn=batch)
+
+
+async def _gather_found(ids: list[str], get_one: Callable[[str], Awaitable[M]]) -> list[M]:
+    """``get_one`` for each id concurrently; ids Noyo does not know are left out."""
+
+    async def one(i: str) -> M | None:
+        try:
+            return await get_one(i)
+        except NoyoNotFound:
+            return None
+
+    return [r for r in await asyncio.gather(*(one(i) for i in ids)) if r is not None]
+
+
+# -- the loaders named by key ----------------------------------------------------------------
+
+
+def GroupByIdLoader(s: _Source) -> DataLoader[str, models.Group | None]:
+    return _by_id_loader(s, "group", models.Group, s.noyo.groups_by_ids)
+
+
+def CarrierByIdLoader(s: _Source) -> DataLoader[str, models.Carrier | None]:
+    return _by_id_loader(s, "carrier", models.Carrier, s.noyo.carriers_by_ids)
+
+
+def GroupConnectionByIdLoader(s: _Source) -> DataLoader[str, models.GroupConnection | None]:
+    return _by_id_loader(s, "connection", models.GroupConnection, s.noyo.connections_by_ids)
+
+
+def DisconnectionRequestByIdLoader(s: _Source) -> DataLoader[str, models.DisconnectionRequest | None]:
+    return _by_id_loader(s, "disconnection", models.DisconnectionRequest, s.noyo.disconnection_requests_by_ids)
+
+
+def MemberSnapshotByIdLoader(s: _Source) -> DataLoader[str, models.MemberSnapshot | None]:
+    """Snapshots as Noyo's list returns them (no warnings); see ``MemberSnapshotDetailByIdLoader``."""
+    return _by_id_loader(s, "snapshot", models.MemberSnapshot, s.noyo.member_snapshots_by_ids)
+
+
+def MemberSnapshotDetailByIdLoader(s: _Source) -> DataLoader[str, models.MemberSnapshot | None]:
+    """Full snapshots (warnings, created members): one ``GET /member_snapshots/{id}`` per miss."""
+
+    async def fetch(ids: list[str]) -> list[models.MemberSnapshot]:
+        return await _gather_found(ids, s.noyo.get_member_snapshot)
+
+    return _by_id_loader(s, SNAPSHOT_DETAIL, models.MemberSnapshot, fetch)
+
+
+def EmployeeByIdLoader(s: _Source) -> DataLoader[str, models.Employee | None]:
+    """Employees: Noyo has no batch filter, so one ``GET /employees/{id}`` per miss, concurrently."""
+
+    async def fetch(ids: list[str]) -> list[models.Employee]:
+        return await _gather_found(ids, s.noyo.get_employee)
+
+    return _by_id_loader(s, "employee", models.Employee, fetch)
+
+
+async def _all_items(fetch_page: Callable[[int, int], Awaitable[models.Page[M]]]) -> list[M]:
+    return [item async for item in iterate_pages(fetch_page)]
+
+
+def ConnectionsByGroupIdLoader(s: _Source, prime: DataLoader[str, Any]) -> DataLoader[str, list[models.GroupConnection]]:
+    async def fetch_all(group_id: str) -> list[models.GroupConnection]:
+        return await _all_items(lambda o, n: s.noyo.list_group_connections(group_id, offset=o, page_size=n))
+
+    return _list_loader(s, "connections_by_group", models.GroupConnection, fetch_all, "connection", prime)
+
+
+def DisconnectionRequestsByGroupIdLoader(
+    s: _Source, prime: DataLoader[str, Any]
+) -> DataLoader[str, list[models.DisconnectionRequest]]:
+    async def fetch_all(group_id: str) -> list[models.DisconnectionRequest]:
+        return await _all_items(
+            lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n)
+        )
+
+    return _list_loader(s, "disconnections_by_group", models.DisconnectionRequest, fetch_all, "disconnection", prime)
+
+
+def EnrollmentsByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[models.IndividualEnrollment]]:
+    """The family's individual enrollments (employee and dependents)."""
+
+    async def fetch_all(employee_id: str) -> list[models.IndividualEnrollment]:
+        try:
+            return await _all_items(lambda o, n: s.noyo.list_employee_enrollments(employee_id, offset=o, page_size=n))
+        except NoyoNotFound:
+            return []
+
+    return _list_loader(s, "enrollments_by_employee", models.IndividualEnrollment, fetch_all)
+
+
+def CoveragesByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[dict[str, Any]] | None]:
+    """The ``coverages`` of the employee's current member snapshot (Noyo's JSON, carrier included)."""
+
+    async def fetch(ids: list[str]) -> dict[str, Any]:
+        async def one(employee_id: str) -> list[dict[str, Any]] | None:
+            try:
+                snapshot = await s.noyo.get_employee_member_snapshot(employee_id)
+            except NoyoNotFound:
+                return None
+            return list(snapshot.get("coverages") or [])
+
+        return dict(zip(ids, await asyncio.gather(*(one(i) for i in ids))))
+
+    async def batch(ids: list[str]) -> list[list[dict[str, Any]] | None]:
+        values = await s.read_many(COVERAGES_BY_EMPLOYEE, ids, fetch)
+        return [values.get(i) for i in ids]
+
+    return DataLoader(load_fn=batch)
+
+
+# -- the per-request set ---------------------------------------------------------------------
+
+
+class Loaders:
+    """Every loader and list fetcher of one GraphQL request."""
+
+    def __init__(
+        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None = None
+    ) -> None:
+        s = self._source = _Source(noyo, cache, settings, on_stale)
+        self.group_by_id = GroupByIdLoader(s)
+        self.carrier_by_id = CarrierByIdLoader(s)
+        self.group_connection_by_id = GroupConnectionByIdLoader(s)
+        self.disconnection_request_by_id = DisconnectionRequestByIdLoader(s)
+        self.member_snapshot_by_id = MemberSnapshotByIdLoader(s)
+        self.member_snapshot_detail_by_id = MemberSnapshotDetailByIdLoader(s)
+        self.employee_by_id = EmployeeByIdLoader(s)
+        self.connections_by_group_id = ConnectionsByGroupIdLoader(s, self.group_connection_by_id)
+        self.disconnection_requests_by_group_id = DisconnectionRequestsByGroupIdLoader(
+            s, self.disconnection_request_by_id
+        )
+        self.enrollments_by_employee_id = EnrollmentsByEmployeeIdLoader(s)
+        self.coverages_by_employee_id = CoveragesByEmployeeIdLoader(s)
+
+    async def _page(
+        self,
+        list_resource: str,
+        item_resource: str,
+        model: type[M],
+        params: Mapping[str, Any],
+        offset: int,
+        limit: int,
+        fetch_page: Callable[..., Awaitable[models.Page[M]]],
+        prime: DataLoader[str, Any],
+    ) -> tuple[list[M], int]:
+        s = self._source
+        page_size = max(limit, 1)  # first: 0 still asks for the total
+
+        async def fetch() -> dict[str, Any]:
+            page = await fetch_page(**params, offset=offset, page_size=page_size)
+            await s.store(item_resource, page.items)
+            total = page.meta.total_records
+            return {
+                "total": total if total is not None else offset + len(page.items),
+                "items": [_dump(r) for r in page.items],
+            }
+
+        key = {**params, "offset": offset, "page_size": page_size}
+        value = await s.read_one(list_resource, key, fetch)
+        items = [model.model_validate(v) for v in value["items"]]
+        prime.prime_many({r.id: r for r in items})  # type: ignore[attr-defined]
+        return items[:limit], int(value["total"])
+
+    async def groups_page(self, params: Mapping[str, Any], offset: int, limit: int) -> tuple[list[models.Group], int]:
+        """Groups by ``company``/``carrier_id``; returns ``(items, total)``."""
+        return await self._page(
+            LIST_GROUPS, "group", models.Group, params, offset, limit,
+            self._source.noyo.list_groups, self.group_by_id,
+        )
+
+    async def disconnection_requests_page(
+        self, params: Mapping[str, Any], offset: int, limit: int
+    ) -> tuple[list[models.DisconnectionRequest], int]:
+        """Disconnection requests by the client's filter keywords; returns ``(items, total)``."""
+        return await self._page(
+            LIST_DISCONNECTIONS, "disconnection", models.DisconnectionRequest, params, offset, limit,
+            self._source.noyo.list_disconnection_requests, self.disconnection_request_by_id,
+        )
+
+    async def member_snapshots_page(
+        self, params: Mapping[str, Any], offset: int, limit: int
+    ) -> tuple[list[models.MemberSnapshot], int]:
+        """Member snapshots by ``group_id``/``employee_id``/``status``; returns ``(items, total)``."""
+        return await self._page(
+            LIST_SNAPSHOTS, "snapshot", models.MemberSnapshot, params, offset, limit,
+            self._source.noyo.list_member_snapshots, self.member_snapshot_by_id,
+        )
+
+    async def carriers_all(self) -> list[models.Carrier]:
+        """Every carrier (Noyo returns them in one unpaginated list)."""
+        s = self._source
+
+        async def fetch() -> list[dict[str, Any]]:
+            carriers = await s.noyo.list_carriers()
+            await s.store("carrier", carriers)
+            return [_dump(c) for c in carriers]
+
+        carriers = [models.Carrier.model_validate(v) for v in await s.read_one(LIST_CARRIERS, {"all": True}, fetch)]
+        self.carrier_by_id.prime_many({c.id: c for c in carriers})
+        return carriers

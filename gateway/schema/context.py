@@ -1,0 +1,55 @@
+"""The per-request GraphQL context: collaborators, fresh DataLoaders, request id, stale notes."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from gateway.loaders import Loaders, StaleNote
+from gateway.noyo import request_id as upstream_request_id
+
+REQUEST_ID_HEADER = "x-request-id"
+
+
+@dataclass
+class Context:
+    request: Any
+    response: Any
+    services: Any
+    settings: Any
+    noyo: Any
+    cache: Any
+    loaders: Loaders
+    request_id: str
+    stale: list[StaleNote] = field(default_factory=list)
+    principal: Any = None  # set by the security layer (scopes, PHI masking)
+
+
+def _request_id(request: Any) -> str:
+    headers = getattr(request, "headers", None) or {}
+    supplied = headers.get(REQUEST_ID_HEADER, "")
+    if supplied and len(supplied) <= 128 and supplied.isprintable():
+        return supplied
+    return uuid.uuid4().hex
+
+
+async def build_context(request: Any, response: Any, services: Any) -> Context:
+    """A ``Context`` for one GraphQL request; its loaders live exactly as long as the request."""
+    stale: list[StaleNote] = []
+    loaders = Loaders(services.noyo, services.cache, services.settings, on_stale=stale.append)
+    request_id = _request_id(request)
+    upstream_request_id.set(request_id)  # the Noyo client forwards it upstream
+    if response is not None and hasattr(response, "headers"):
+        response.headers[REQUEST_ID_HEADER] = request_id
+    return Context(
+        request=request,
+        response=response,
+        services=services,
+        settings=services.settings,
+        noyo=services.noyo,
+        cache=services.cache,
+        loaders=loaders,
+        request_id=request_id,
+        stale=stale,
+    )

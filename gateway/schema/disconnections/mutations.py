@@ -1,0 +1,181 @@
+"""Disconnection workflow mutations: request, confirm, reject, edit.
+
+Each returns a ``DisconnectionRequestPayload``: the request as Noyo now has it, or
+``errors``. Noyo's 4xx messages (they hold ids and dates, no personal data) are
+carried and mapped to the argument they name. A CONFLICT on an existing request
+carries its ``currentVersion`` (fetched after the refusal) so an edit can be retried.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Awaitable, Callable
+
+import strawberry
+from strawberry.types import Info
+
+from gateway import writes
+from gateway.noyo import models
+from gateway.noyo.errors import NoyoError
+from gateway.writes import CONFLICT, NOT_FOUND, Outcome, WriteError
+
+from ..payloads import MutationError, from_write_errors
+from .enums import DisconnectionRejectionReason
+from .mutation_inputs import EditDisconnectionInput, RequestDisconnectionInput, uuid_problem
+from .types import DisconnectionRequest
+
+
+@strawberry.type(description="The outcome of a disconnection mutation.")
+class DisconnectionRequestPayload:
+    disconnection_request: DisconnectionRequest | None = strawberry.field(
+        description="The request after the change; null when `errors` is not empty."
+    )
+    errors: list[MutationError]
+
+
+def _payload(outcome: Outcome) -> DisconnectionRequestPayload:
+    request = None
+    if outcome.ok and outcome.record is not None:
+        request = DisconnectionRequest.from_model(models.DisconnectionRequest.model_validate(outcome.record))
+    return DisconnectionRequestPayload(disconnection_request=request, errors=from_write_errors(outcome.errors))
+
+
+def _field_mapper(prefix: tuple[str, ...]) -> writes.FieldMapper:
+    """Noyo body field -> GraphQL argument path (``effective_end_date`` -> ``effectiveEndDate``)."""
+    names = {"effective_end_date": "effectiveEndDate", "group_id": "groupId", "carrier_id": "carrierId",
+             "reason": "reason", "context": "context", "status": "status"}
+
+    def mapper(noyo_field: str) -> tuple[str, ...] | None:
+        name = names.get(noyo_field)
+        return (*prefix, name) if name else None
+
+    return mapper
+
+
+def _not_found_field(outcome: Outcome, paths: dict[str, tuple[str, ...]]) -> Outcome:
+    """Point a NOT_FOUND at the argument naming the missing record (Noyo says which kind)."""
+    fixed = []
+    for error in outcome.errors:
+        if error.code == NOT_FOUND and error.field is None:
+            kind = error.message.split(" ", 1)[0]
+            error = WriteError(error.code, error.message, paths.get(kind), error.current_version)
+        fixed.append(error)
+    outcome.errors = fixed
+    return outcome
+
+
+async def _with_current_version(
+    info: Info, request_id: str, outcome: Outcome, sent_version: str | None
+) -> Outcome:
+    """Fill ``currentVersion`` of CONFLICTs with the request's version as Noyo has it now
+    (and point the error at ``version`` when the one sent is no longer current)."""
+    if not any(e.code == CONFLICT for e in outcome.errors):
+        return outcome
+    try:
+        current = await info.context.noyo.get_disconnection_request(request_id)
+    except NoyoError:
+        return outcome
+    stale = ("version",) if sent_version is not None and sent_version != current.version else None
+    outcome.errors = [
+        WriteError(e.code, e.message, e.field or stale, current.version) if e.code == CONFLICT else e
+        for e in outcome.errors
+    ]
+    return outcome
+
+
+async def _invalidate(info: Info, outcome: Outcome) -> None:
+    if outcome.ok and outcome.record is not None and not outcome.replayed:
+        await writes.invalidate_disconnection(info.context.cache, outcome.record)
+
+
+async def _update(
+    info: Info,
+    request_id: str,
+    call: Callable[[], Awaitable[Any]],
+    mapper: writes.FieldMapper,
+    sent_version: str | None = None,
+) -> DisconnectionRequestPayload:
+    problems = uuid_problem(request_id, ("id",))
+    if problems:
+        return _payload(Outcome.failure(*problems))
+    outcome = await writes.call_upstream(call, mapper)
+    outcome = _not_found_field(outcome, {"GroupDisconnectionRequest": ("id",)})
+    outcome = await _with_current_version(info, request_id, outcome, sent_version)
+    await _invalidate(info, outcome)
+    return _payload(outcome)
+
+
+@strawberry.type
+class DisconnectionMutations:
+    @strawberry.mutation(
+        description="Ask Noyo to disconnect a group from a carrier (status PROCESSING). With an "
+        "`idempotencyKey`, a retry returns the first outcome without a second request to Noyo."
+    )
+    async def request_disconnection(
+        self, info: Info, input: RequestDisconnectionInput, idempotency_key: str | None = None
+    ) -> DisconnectionRequestPayload:
+        problems = input.problems()
+        if problems:
+            return _payload(Outcome.failure(*problems))
+        body = input.to_noyo()
+
+        async def attempt() -> Outcome:
+            outcome = await writes.call_upstream(
+                lambda: info.context.noyo.create_disconnection_request(body), _field_mapper(("input",))
+            )
+            return _not_found_field(outcome, {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")})
+
+        scope = writes.idempotency_scope("requestDisconnection", info.context.principal)
+        outcome = await writes.run_idempotent(
+            info.context.services.idempotency, scope, idempotency_key, body, attempt
+        )
+        await _invalidate(info, outcome)
+        return _payload(outcome)
+
+    @strawberry.mutation(
+        description="Confirm a NEEDS_REVIEW request (status PROCESSING). `effectiveEndDate` is "
+        "required when the request has none yet, and replaces it otherwise."
+    )
+    async def confirm_disconnection(
+        self, info: Info, id: strawberry.ID, effective_end_date: dt.date | None = None
+    ) -> DisconnectionRequestPayload:
+        body = {"effective_end_date": effective_end_date.isoformat()} if effective_end_date else {}
+        return await _update(
+            info, str(id), lambda: info.context.noyo.confirm_disconnection_request(str(id), body),
+            _field_mapper(()),
+        )
+
+    @strawberry.mutation(description="Reject a NEEDS_REVIEW request: the group stays connected.")
+    async def reject_disconnection(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        reason: DisconnectionRejectionReason | None = None,
+        context: str | None = None,
+    ) -> DisconnectionRequestPayload:
+        body = {k: v for k, v in (("reason", reason.value if reason else None), ("context", context)) if v}
+        return await _update(
+            info, str(id), lambda: info.context.noyo.reject_disconnection_request(str(id), body),
+            _field_mapper(()),
+        )
+
+    @strawberry.mutation(
+        description="Edit a request at `version` (e.g. resubmit a rejected one with a corrected "
+        "date). A stale version is a CONFLICT carrying `currentVersion`."
+    )
+    async def edit_disconnection_request(
+        self, info: Info, id: strawberry.ID, version: strawberry.ID, input: EditDisconnectionInput
+    ) -> DisconnectionRequestPayload:
+        body = input.to_noyo()
+        problems = uuid_problem(version, ("version",))
+        if problems:
+            return _payload(Outcome.failure(*problems))
+        return await _update(
+            info, str(id),
+            lambda: info.context.noyo.edit_disconnection_request(str(id), str(version), body),
+            _field_mapper(("input",)),
+            sent_version=str(version),
+        )
+
+
+__all__ = ["DisconnectionMutations", "DisconnectionRequestPayload"]

@@ -1,0 +1,141 @@
+"""Every GraphQL error leaves the gateway through here.
+
+``ErrorFormatter`` (a schema extension) rewrites the result's errors once the
+operation finished:
+- errors we raised on purpose (``GatewayError``, e.g. ``BAD_USER_INPUT``) pass through;
+  GraphQL's own syntax/validation errors keep their message, code ``GRAPHQL_VALIDATION_FAILED``;
+- the ``NoyoError`` tree maps to a stable ``extensions.code`` and a safe message
+  (never the upstream body, URL or a stack trace);
+- anything else becomes ``INTERNAL_SERVER_ERROR`` carrying the request id.
+``log_errors`` (called by the schema's ``process_errors``) logs each error once
+with the request id: unexpected exceptions with their traceback, upstream ones
+by class only.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Iterator
+
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from gateway.noyo import errors as noyo_errors
+
+logger = logging.getLogger("gateway.errors")
+
+BAD_USER_INPUT = "BAD_USER_INPUT"
+INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+class GatewayError(Exception):
+    """An error meant for the client as is: ``message`` and ``extensions.code``."""
+
+    def __init__(self, message: str, code: str, **extensions: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.extensions = extensions
+
+
+def bad_input(message: str, **extensions: Any) -> GatewayError:
+    return GatewayError(message, BAD_USER_INPUT, **extensions)
+
+
+# (code, safe message) by NoyoError class name; the most specific class in the MRO wins.
+_UPSTREAM: dict[str, tuple[str, str]] = {
+    "NoyoTimeout": ("UPSTREAM_TIMEOUT", "The upstream service did not answer in time."),
+    "NoyoRateLimited": ("UPSTREAM_RATE_LIMITED", "The upstream service is rate limiting requests; retry later."),
+    "NoyoUnavailable": ("UPSTREAM_UNAVAILABLE", "The upstream service is unavailable; retry later."),
+    "NoyoServerError": ("UPSTREAM_ERROR", "The upstream service failed to answer."),
+    "NoyoNotFound": ("NOT_FOUND", "The requested record does not exist."),
+    "NoyoValidationError": (BAD_USER_INPUT, "The upstream service rejected the request's parameters."),
+    "NoyoConflict": ("CONFLICT", "The record changed upstream; reload and retry."),
+    "NoyoForbidden": ("FORBIDDEN", "The upstream service refused this operation."),
+    "NoyoUnauthorized": ("UPSTREAM_UNAUTHORIZED", "The gateway could not authenticate with the upstream service."),
+    "NoyoAuthError": ("UPSTREAM_UNAUTHORIZED", "The gateway could not authenticate with the upstream service."),
+    "NoyoError": ("UPSTREAM_ERROR", "The upstream service failed to answer."),
+}
+
+
+def upstream_code(exc: BaseException) -> tuple[str, str] | None:
+    """``(code, safe message)`` for a ``NoyoError``; None for anything else."""
+    if not isinstance(exc, noyo_errors.NoyoError):
+        return None
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _UPSTREAM:
+            return _UPSTREAM[cls.__name__]
+    return _UPSTREAM["NoyoError"]
+
+
+def _request_id(context: Any) -> str | None:
+    return getattr(context, "request_id", None)
+
+
+def _rebuild(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+def format_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
+    """The client-facing version of ``error``."""
+    original = error.original_error
+    if original is None:  # syntax / validation errors describe the query itself
+        if (error.extensions or {}).get("code"):
+            return error
+        return _rebuild(error, error.message, {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED})
+    if isinstance(original, GatewayError):
+        return _rebuild(error, original.message, {"code": original.code, **original.extensions})
+    mapped = upstream_code(original)
+    if mapped is not None:
+        code, message = mapped
+        extensions: dict[str, Any] = {"code": code}
+        retry_after = getattr(original, "retry_after", None)
+        if isinstance(retry_after, (int, float)):
+            extensions["retryAfter"] = retry_after
+        if request_id:
+            extensions["requestId"] = request_id
+        return _rebuild(error, message, extensions)
+    message = "Internal server error." + (f" Request id: {request_id}." if request_id else "")
+    return _rebuild(error, message, {"code": INTERNAL_SERVER_ERROR, "requestId": request_id})
+
+
+def log_errors(errors: list[GraphQLError], context: Any) -> None:
+    """Log each error once, with the request id; upstream failures without bodies."""
+    request_id = _request_id(context)
+    for error in errors:
+        original = error.original_error
+        path = ".".join(str(p) for p in error.path or [])
+        if original is None or isinstance(original, GatewayError):
+            logger.info("graphql client error [request_id=%s] path=%s", request_id, path)
+        elif isinstance(original, noyo_errors.NoyoError):
+            code, _ = upstream_code(original) or ("UPSTREAM_ERROR", "")
+            logger.warning(
+                "upstream failure [request_id=%s] path=%s code=%s error=%s",
+                request_id, path, code, type(original).__name__,
+            )
+        else:
+            logger.error(
+                "unexpected error [request_id=%s] path=%s", request_id, path,
+                exc_info=(type(original), original, original.__traceback__),
+            )
+
+
+class ErrorFormatter(SchemaExtension):
+    """Rewrites the operation's errors into their client-facing form (see module doc)."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None)
+        if result is not None and errors:
+            request_id = _request_id(self.execution_context.context)
+            result.errors = [format_error(e, request_id) for e in errors]

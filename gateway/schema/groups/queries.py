@@ -1,0 +1,30 @@
+"""Group queries."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from ..pagination import Page, build_page, window
+from .types import Group
+
+
+@strawberry.type
+class GroupQueries:
+    @strawberry.field(description="A group by id; null when it does not exist.")
+    async def group(self, info: Info, id: strawberry.ID) -> Group | None:
+        return Group.maybe(await info.context.loaders.group_by_id.load(str(id)))
+
+    @strawberry.field(description="Groups, optionally by company name and/or connected carrier.")
+    async def groups(
+        self,
+        info: Info,
+        search: str | None = None,
+        carrier_id: strawberry.ID | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> Page[Group]:
+        win = window(first, after)
+        params = {"company": search or None, "carrier_id": str(carrier_id) if carrier_id else None}
+        items, total = await info.context.loaders.groups_page(params, win.offset, win.limit)
+        return build_page([Group.from_model(g) for g in items], total, win)

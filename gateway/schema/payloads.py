@@ -1,0 +1,58 @@
+"""What every mutation returns on failure: typed ``MutationError``s inside its payload.
+
+Expected failures (Noyo's 4xx, gateway-side validation, idempotency misuse,
+upstream outages) are data, not GraphQL errors: each payload has
+``errors: [MutationError!]!`` next to the changed object, which is null when
+``errors`` is not empty. ``from_write_error`` converts the service layer's
+``gateway.writes.WriteError`` (plain data) into the GraphQL type.
+"""
+
+from __future__ import annotations
+
+import enum
+
+import strawberry
+
+from gateway.writes import WriteError
+
+
+@strawberry.enum(description="Why a mutation failed.")
+class MutationErrorCode(enum.Enum):
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION = "VALIDATION"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+    UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
+    UPSTREAM_ERROR = "UPSTREAM_ERROR"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+
+
+@strawberry.type(description="One reason a mutation did not happen (or did not fully happen).")
+class MutationError:
+    code: MutationErrorCode
+    message: str = strawberry.field(description="Human-readable; never contains personal data.")
+    field: list[str] | None = strawberry.field(
+        default=None, description='Path of the offending argument, e.g. ["input", "effectiveEndDate"].'
+    )
+    current_version: strawberry.ID | None = strawberry.field(
+        default=None, description="For CONFLICT on an existing record: its current version, to retry an edit."
+    )
+
+
+def from_write_error(error: WriteError) -> MutationError:
+    return MutationError(
+        code=MutationErrorCode(error.code),
+        message=error.message,
+        field=list(error.field) if error.field else None,
+        current_version=strawberry.ID(error.current_version) if error.current_version else None,
+    )
+
+
+def from_write_errors(errors: list[WriteError]) -> list[MutationError]:
+    return [from_write_error(e) for e in errors]
+
+
+__all__ = ["MutationError", "MutationErrorCode", "from_write_error", "from_write_errors"]

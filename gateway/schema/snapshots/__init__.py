@@ -1,0 +1,5 @@
+from .enums import FulfillmentStatus, MemberSnapshotStatus
+from .queries import SnapshotQueries
+from .types import CarrierFulfillment, MemberSnapshot
+
+__all__ = ["CarrierFulfillment", "FulfillmentStatus", "MemberSnapshot", "MemberSnapshotStatus", "SnapshotQueries"]

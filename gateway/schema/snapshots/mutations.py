@@ -1,0 +1,171 @@
+"""``submitSnapshot`` and ``testSnapshot``: member snapshots through Noyo.
+
+The input is checked before any upstream call (formats, ids, event references,
+omitted coverage handling); problems come back as VALIDATION errors with their
+argument paths and without values. Noyo's 422 lists each problem with its JSON
+path: each becomes one error, its path mapped to the argument (``coverages[0].plan_id``
+-> ``["snapshot", "coverages", "0", "planId"]``) and its text redacted of every
+personal value of the input. Idempotency records keep no personal data (the input
+is fingerprinted; the stored outcome drops the processed snapshot's people).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
+
+from gateway import writes
+from gateway.writes import NOT_FOUND, VALIDATION, Outcome, WriteError
+
+from ..payloads import from_write_errors
+from .inputs import MemberSnapshotInput
+from .omitted import OmittedCoverageHandling
+from .results import (
+    SnapshotTestResult,
+    SubmitSnapshotPayload,
+    TestSnapshotPayload,
+    omitted_coverages,
+    snapshot_of,
+    submitted_keys,
+)
+from .translate import Translation, check_uuid
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+_ARGUMENT_ROOTS = {"omitted_coverage_handling": ("omittedCoverageHandling",)}
+
+
+def argument_path(noyo_path: str) -> tuple[str, ...] | None:
+    """Noyo's JSON path of a snapshot problem as the GraphQL argument path."""
+    path = noyo_path.removeprefix("member_snapshot.")
+    parts = [name or index for name, index in _SEGMENT.findall(path)]
+    if not parts or parts[0].startswith("<"):
+        return None
+    root = _ARGUMENT_ROOTS.get(parts[0], ("snapshot", to_camel_case(parts[0])))
+    return (*root, *(p if p.isdigit() else to_camel_case(p) for p in parts[1:]))
+
+
+def _split_problems(outcome: Outcome) -> Outcome:
+    """One VALIDATION error per problem of Noyo's ``Invalid member snapshot (...): a: x; b: y``."""
+    errors: list[WriteError] = []
+    for error in outcome.errors:
+        head, sep, rest = error.message.partition("): ")
+        if error.code != VALIDATION or not sep or not head.startswith("Invalid member snapshot"):
+            errors.append(error)
+            continue
+        for item in rest.split("; "):
+            noyo_path, _, text = item.partition(": ")
+            errors.append(WriteError(VALIDATION, item, argument_path(noyo_path) if text else None))
+    outcome.errors = errors
+    return outcome
+
+
+def _point_not_found(outcome: Outcome) -> Outcome:
+    outcome.errors = [
+        WriteError(e.code, e.message, ("groupId",)) if e.code == NOT_FOUND and e.message.startswith("Group ") else e
+        for e in outcome.errors
+    ]
+    return outcome
+
+
+def _prepare(
+    group_id: str, snapshot: MemberSnapshotInput, handling: OmittedCoverageHandling | None
+) -> tuple[Translation, list[WriteError]]:
+    translation = snapshot.to_noyo()
+    problems = [*check_uuid(group_id, ("groupId",)), *translation.problems]
+    if handling is not None:
+        block = handling.to_noyo()
+        if isinstance(block, list):
+            problems += block
+        else:
+            translation.body["omitted_coverage_handling"] = block
+    return translation, problems
+
+
+async def _call(info: Info, call: Any, translation: Translation) -> Outcome:
+    outcome = await writes.call_upstream(call, argument_path, translation.secrets)
+    return _point_not_found(_split_problems(outcome))
+
+
+def _recordable(outcome: Outcome) -> dict[str, Any]:
+    """What an idempotency record keeps: the snapshot without its people (coverages stay)."""
+    data = outcome.to_json()
+    record = data.get("record")
+    if record is not None:
+        processed = record.get("member_snapshot") or {}
+        data["record"] = {k: v for k, v in record.items() if k not in ("member_snapshot", "inbound_snapshot")}
+        data["record"]["member_snapshot"] = {"coverages": processed.get("coverages") or []}
+    return data
+
+
+@strawberry.type
+class SnapshotMutations:
+    @strawberry.mutation(
+        description="Send an employee's member snapshot to Noyo. Without `omittedCoverageHandling` "
+        "Noyo rejects changes that leave out active coverages. With an `idempotencyKey`, a retry "
+        "returns the first outcome without a second snapshot."
+    )
+    async def submit_snapshot(
+        self,
+        info: Info,
+        group_id: strawberry.ID,
+        snapshot: MemberSnapshotInput,
+        omitted_coverage_handling: OmittedCoverageHandling | None = None,
+        idempotency_key: str | None = None,
+    ) -> SubmitSnapshotPayload:
+        translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+        if problems:
+            return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems))
+        body = translation.body
+
+        async def attempt() -> Outcome:
+            return await _call(info, lambda: info.context.noyo.create_member_snapshot(str(group_id), body), translation)
+
+        scope = writes.idempotency_scope("submitSnapshot", info.context.principal)
+        outcome = await writes.run_idempotent(
+            info.context.services.idempotency, scope, idempotency_key, {"group_id": str(group_id), "body": body},
+            attempt, recordable=_recordable,
+        )
+        if not outcome.ok or outcome.record is None:
+            return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[],
+                                         errors=from_write_errors(outcome.errors))
+        if not outcome.replayed:
+            await writes.invalidate_snapshot(info.context.cache, outcome.record)
+        return SubmitSnapshotPayload(
+            member_snapshot=snapshot_of(outcome.record),
+            omitted_coverages=omitted_coverages(outcome.record.get("member_snapshot"), submitted_keys(body)),
+            errors=[],
+        )
+
+    @strawberry.mutation(description="Noyo's dry run of a member snapshot: what would happen; nothing is stored.")
+    async def test_snapshot(
+        self,
+        info: Info,
+        group_id: strawberry.ID,
+        snapshot: MemberSnapshotInput,
+        omitted_coverage_handling: OmittedCoverageHandling | None = None,
+    ) -> TestSnapshotPayload:
+        translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+        if problems:
+            return TestSnapshotPayload(test_result=None, errors=from_write_errors(problems))
+        body = translation.body
+        outcome = await _call(
+            info, lambda: info.context.noyo.test_member_snapshot(str(group_id), {"member_snapshot": body}), translation
+        )
+        if not outcome.ok or outcome.record is None:
+            return TestSnapshotPayload(test_result=None, errors=from_write_errors(outcome.errors))
+        would_be = outcome.record["member_snapshot"]
+        return TestSnapshotPayload(
+            test_result=SnapshotTestResult(
+                member_snapshot=snapshot_of(would_be),
+                omitted_coverages=omitted_coverages(would_be.get("member_snapshot"), submitted_keys(body)),
+                trace_ids=[strawberry.ID(t) for t in outcome.record.get("trace_ids") or []],
+            ),
+            errors=[],
+        )
+
+
+__all__ = ["SnapshotMutations", "argument_path"]

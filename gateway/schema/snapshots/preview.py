@@ -1,0 +1,29 @@
+"""``terminationDatePreview``: the date Noyo would give omitted coverages under a rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from ..errors import bad_input
+from .omitted import TerminationRuleInput
+from .termination import termination_date
+
+
+@strawberry.type
+class SnapshotPreviewQuery:
+    @strawberry.field(
+        description="The termination date a `terminate` rule gives an omitted coverage for a snapshot "
+        "submitted on `submittedOn` (default: today, UTC). Noyo dates it by its own clock on arrival."
+    )
+    def termination_date_preview(self, rule: TerminationRuleInput, submitted_on: dt.date | None = None) -> dt.date:
+        chosen = rule.rule(("rule",))
+        if isinstance(chosen, list):
+            raise bad_input(chosen[0].message, argument="rule")
+        name, custom = chosen
+        day = submitted_on or dt.datetime.now(dt.timezone.utc).date()
+        return termination_date(name, day, custom)
+
+
+__all__ = ["SnapshotPreviewQuery"]

@@ -1,0 +1,95 @@
+"""GraphQL view of a Noyo member snapshot and its per-carrier fulfillment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.noyo import models
+
+from ..carriers.types import Carrier
+from ..employees.types import Employee
+from ..scalars import from_epoch, to_enum
+from .enums import FulfillmentStatus, MemberSnapshotStatus
+
+
+@strawberry.type(description="How a member snapshot is being fulfilled at one carrier.")
+class CarrierFulfillment:
+    status: FulfillmentStatus
+    errors: list[str]
+    carrier_id: strawberry.ID
+
+    @strawberry.field
+    async def carrier(self, info: Info) -> Carrier | None:
+        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+
+
+@strawberry.type(description="An employee's full enrollment state as sent by the platform.")
+class MemberSnapshot:
+    id: strawberry.ID
+    version: str
+    status: MemberSnapshotStatus
+    employee_id: strawberry.ID
+    created: dt.datetime
+    modified: dt.datetime
+    fulfillment: list[CarrierFulfillment]
+    _detail: strawberry.Private[models.MemberSnapshot | None]
+
+    @classmethod
+    def from_model(cls, s: models.MemberSnapshot) -> MemberSnapshot:
+        return cls(
+            id=strawberry.ID(s.id),
+            version=s.version,
+            status=to_enum(MemberSnapshotStatus, s.status),
+            employee_id=strawberry.ID(s.employee_id),
+            created=from_epoch(s.created),
+            modified=from_epoch(s.modified),
+            fulfillment=[
+                CarrierFulfillment(
+                    status=to_enum(FulfillmentStatus, f.status),
+                    errors=list(f.errors),
+                    carrier_id=strawberry.ID(f.carrier_id),
+                )
+                for f in s.fulfillment_summary
+            ],
+            _detail=s if s.is_detail else None,
+        )
+
+    @classmethod
+    def maybe(cls, s: models.MemberSnapshot | None) -> MemberSnapshot | None:
+        return None if s is None else cls.from_model(s)
+
+    async def detail(self, info: Info) -> models.MemberSnapshot | None:
+        """The full snapshot: Noyo's list items omit ``warnings`` and ``replaced_by``."""
+        if self._detail is None:
+            self._detail = await info.context.loaders.member_snapshot_detail_by_id.load(str(self.id))
+        return self._detail
+
+    @strawberry.field(description="Warnings Noyo raised while processing (e.g. omitted coverages kept).")
+    async def warnings(self, info: Info) -> list[str]:
+        detail = await self.detail(info)
+        return list(detail.warnings or []) if detail is not None else []
+
+    async def replacement_id(self, info: Info) -> str | None:
+        if self._detail is None and self.status is not MemberSnapshotStatus.REPLACED:
+            return None  # only replaced snapshots point to a replacement: spare the detail call
+        detail = await self.detail(info)
+        return detail.replaced_by if detail is not None else None
+
+    @strawberry.field(description="Id of the newer snapshot that replaced this one (status REPLACED).")
+    async def replaced_by_id(self, info: Info) -> strawberry.ID | None:
+        replacement = await self.replacement_id(info)
+        return strawberry.ID(replacement) if replacement else None
+
+    @strawberry.field(description="The newer snapshot that replaced this one (status REPLACED).")
+    async def replaced_by(self, info: Info) -> MemberSnapshot | None:
+        replacement = await self.replacement_id(info)
+        if not replacement:
+            return None
+        return MemberSnapshot.maybe(await info.context.loaders.member_snapshot_by_id.load(replacement))
+
+    @strawberry.field
+    async def employee(self, info: Info) -> Employee | None:
+        return Employee.maybe(await info.context.loaders.employee_by_id.load(str(self.employee_id)))

@@ -1,0 +1,120 @@
+"""Logs without PHI or secrets: a redacting log-record factory, request ids and JSON lines.
+
+The first line of defence is that the gateway never logs request bodies, variables or
+upstream bodies. This module is the safety net behind it: ``install_redaction()`` wraps
+the process's log-record factory so EVERY record (ours, uvicorn's, httpx's, any handler,
+pytest's caplog included) is redacted when it is created:
+
+- SSNs (``NNN-NN-NNNN`` and bare 9-digit numbers) -> ``[SSN]``;
+- ISO dates ``YYYY-MM-DD`` (dates of birth look like any other date) -> ``[DATE]``;
+- values of personal keys (``first_name``, ``last_name``, ``ssn``, ``date_of_birth``,
+  address parts, email, phone, in ``key=value``, ``"key": "value"`` and ``'key': 'value'``
+  forms) -> ``[REDACTED]``;
+- bearer tokens, API keys, JWTs and client secrets -> ``[REDACTED]``.
+
+The message is rendered and redacted at creation (``record.args`` are dropped) and an
+attached exception's text is redacted too. ``request_id_var`` (set by the security
+middleware) is stamped on every record as ``record.request_id``; ``JsonFormatter``
+writes one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import logging
+import re
+import traceback
+from typing import Any, Callable
+
+request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("gateway_request_id", default=None)
+
+PERSONAL_KEYS = (
+    "first_name|last_name|middle_name|maiden_name|suffix|full_name|name|firstName|lastName|middleName|"
+    "ssn|social_security_number|date_of_birth|dateOfBirth|dob|birth_date|"
+    "street_one|street_two|streetOne|streetTwo|address|home_address|mailing_address|city|zip_code|zipCode|county|"
+    "email|email_address|phone|phone_number|"
+    "password|secret|client_secret|access_token|token|api_key|authorization"
+)
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # "key": "value" / 'key': 'value' / key=value / key: value (personal and secret keys)
+    (re.compile(rf"""(["']?\b(?:{PERSONAL_KEYS})\b["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&}}\]]+)""", re.I),
+     r"\1[REDACTED]"),
+    (re.compile(r"\b(Bearer|ApiKey|Basic)\s+[A-Za-z0-9._~+/=-]+", re.I), r"\1 [REDACTED]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[JWT]"),
+    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), "[SSN]"),
+    (re.compile(r"(?<![\w-])\d{9}(?![\w-])"), "[SSN]"),
+    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "[DATE]"),
+]
+
+
+def redact(text: str) -> str:
+    """``text`` with PHI and secrets replaced (see module docstring)."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+_installed: Callable[..., logging.LogRecord] | None = None
+
+
+def install_redaction() -> None:
+    """Redact every log record of this process at creation (idempotent)."""
+    global _installed
+    current = logging.getLogRecordFactory()
+    if _installed is not None and current is _installed:
+        return
+    base = current
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken format string must not break logging
+            message = str(record.msg)
+        record.msg, record.args = redact(message), None
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+            record.exc_info = None  # formatters use the redacted exc_text
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        record.request_id = request_id_var.get()
+        return record
+
+    _installed = factory
+    logging.setLogRecordFactory(factory)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request id, exception."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            entry["request_id"] = request_id
+        if record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        elif record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> None:
+    """Root logging for the server process: redaction on, JSON lines (or plain text) on stderr."""
+    install_redaction()
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper() if isinstance(level, str) else level)
+
+
+__all__ = ["JsonFormatter", "configure_logging", "install_redaction", "redact", "request_id_var"]

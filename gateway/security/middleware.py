@@ -1,0 +1,187 @@
+"""``SecurityMiddleware``: the HTTP checks in front of ``/graphql`` (pure ASGI).
+
+For every HTTP request: a request id (``x-request-id``, sanitised or generated; echoed in
+the response and stamped on log records). Unexpected exceptions anywhere below become a
+generic 500 carrying the request id (details to the log only).
+
+For ``/graphql`` (in order, each refusal a GraphQL-style JSON error, nothing upstream):
+1. body size: ``Content-Length`` over ``GATEWAY_MAX_BODY_BYTES`` -> 413 (and a body that
+   streams past it is cut off with 413 too);
+2. CSRF: POST needs ``Content-Type: application/json`` -> 415 otherwise (form posts,
+   multipart, text/plain cannot be forged into an operation); ``GATEWAY_CSRF_HEADER``, when
+   set, must be present on every request -> 400;
+3. authentication -> 401 ``invalid token`` (never an anonymous fallback for bad credentials);
+4. rate limit per principal -> 429 with ``Retry-After``;
+5. the request runs under ``GATEWAY_REQUEST_TIMEOUT`` -> 504 ``TIMEOUT``.
+The GraphiQL page itself (GET, ``Accept: text/html``, no query) needs no credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import uuid
+from typing import Any
+
+from .authn import AuthenticationError, Authenticator
+from .logging import request_id_var
+from .ratelimit import RateLimiter
+
+logger = logging.getLogger("gateway.security")
+
+PRINCIPAL_SCOPE_KEY = "gateway.principal"
+REQUEST_ID_HEADER = b"x-request-id"
+JSON_TYPES = ("application/json", "application/graphql-response+json")
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+def _request_id(raw: bytes | None) -> str:
+    if raw:
+        value = raw.decode("latin-1")
+        if len(value) <= 128 and value.isprintable() and value.strip() == value and value:
+            return value
+    return uuid.uuid4().hex
+
+
+def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> bytes:
+    ext: dict[str, Any] = {"code": code, **extensions}
+    if request_id:
+        ext["requestId"] = request_id
+    return json.dumps({"data": None, "errors": [{"message": message, "extensions": ext}]}).encode()
+
+
+class SecurityMiddleware:
+    """See the module docstring."""
+
+    def __init__(
+        self,
+        app: Any,
+        *,
+        settings: Any,
+        authenticator: Authenticator,
+        limiter: RateLimiter | None,
+        path: str = "/graphql",
+    ) -> None:
+        self.app = app
+        self.path = path
+        self.authenticator = authenticator
+        self.limiter = limiter
+        self.max_body = settings.gateway_max_body_bytes
+        self.timeout = settings.gateway_request_timeout
+        self.csrf_header = settings.gateway_csrf_header.lower().encode() if settings.gateway_csrf_header else None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = _request_id(headers.get(REQUEST_ID_HEADER))
+        scope["headers"] = [(k, v) for k, v in scope.get("headers") or [] if k != REQUEST_ID_HEADER]
+        scope["headers"].append((REQUEST_ID_HEADER, request_id.encode()))
+        token = request_id_var.set(request_id)
+        started = False
+
+        async def send_with_id(message: dict[str, Any]) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message["headers"] = [
+                    *[(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER],
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                ]
+            await send(message)
+
+        async def reply(status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
+            await send_with_id(
+                {
+                    "type": "http.response.start",
+                    "status": status,
+                    "headers": [(b"content-type", b"application/json"), *extra],
+                }
+            )
+            await send_with_id({"type": "http.response.body", "body": body})
+
+        try:
+            if scope["path"].rstrip("/") != self.path:
+                await self.app(scope, receive, send_with_id)
+                return
+            refusal = await self._check(scope, headers, request_id)
+            if refusal is not None:
+                await reply(*refusal)
+                return
+            await asyncio.wait_for(self.app(scope, self._limited(receive), send_with_id), self.timeout)
+        except _BodyTooLarge:
+            if not started:
+                await reply(413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id))
+        except TimeoutError:
+            logger.warning("request timed out after %ss", self.timeout)
+            if not started:
+                message = f"The request took longer than {self.timeout:g} seconds and was stopped."
+                await reply(504, error_body(message, "TIMEOUT", request_id))
+        except Exception:
+            logger.exception("unexpected error outside the schema")
+            if not started:
+                message = f"Internal server error. Request id: {request_id}."
+                await reply(500, error_body(message, "INTERNAL_SERVER_ERROR", request_id))
+        finally:
+            request_id_var.reset(token)
+
+    async def _check(
+        self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        method = scope["method"]
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            return 413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id), []
+        if method == "POST":
+            content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+            if content_type not in JSON_TYPES:
+                message = "POST requests must have Content-Type: application/json."
+                return 415, error_body(message, "UNSUPPORTED_MEDIA_TYPE", request_id), []
+        if method == "GET" and b"text/html" in headers.get(b"accept", b"") and b"query=" not in scope.get(
+            "query_string", b""
+        ):
+            return None  # the GraphiQL page: static, no credentials needed to load it
+        if self.csrf_header is not None and self.csrf_header not in headers:
+            message = f"Requests must carry the {self.csrf_header.decode()} header."
+            return 400, error_body(message, "CSRF_HEADER_MISSING", request_id), []
+        client = (scope.get("client") or ("unknown", 0))[0]
+        str_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+        try:
+            principal = await self.authenticator.authenticate(str_headers, client)
+        except AuthenticationError as exc:
+            return 401, error_body(exc.message, "UNAUTHENTICATED", request_id), [(b"www-authenticate", b"Bearer")]
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+        if self.limiter is not None:
+            try:
+                decision = await self.limiter.hit(principal.rate_key())
+            except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
+                logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
+            else:
+                if not decision.allowed:
+                    message = f"Rate limit exceeded; retry in {decision.retry_after} seconds."
+                    body = error_body(message, "RATE_LIMITED", request_id, retryAfter=decision.retry_after)
+                    return 429, body, [(b"retry-after", str(decision.retry_after).encode())]
+        return None
+
+    def _limited(self, receive: Any) -> Any:
+        received = 0
+        limit = self.max_body
+
+        async def limited() -> dict[str, Any]:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        return limited
+
+
+__all__ = ["PRINCIPAL_SCOPE_KEY", "SecurityMiddleware", "error_body"]

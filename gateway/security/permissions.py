@@ -1,0 +1,51 @@
+"""Strawberry permission classes for roles: put them on mutation (or admin-only) fields.
+
+``@strawberry.mutation(permission_classes=[IsOperator])``: a caller below the role gets a
+GraphQL error with ``extensions.code = "FORBIDDEN"`` and the resolver (so Noyo) is never
+called. ``SecurityExtension`` already refuses whole mutation operations to viewers before
+execution; these classes keep the rule next to each field and cover admin-only fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from .principal import Principal
+
+FORBIDDEN_MESSAGE = "This operation is not allowed for your role."
+
+
+def principal_of(info: Info) -> Principal | None:
+    """The request's principal (None outside the HTTP layer)."""
+    principal = getattr(info.context, "principal", None)
+    return principal if isinstance(principal, Principal) else None
+
+
+class _RequiresRole(BasePermission):
+    role = "admin"
+    message = FORBIDDEN_MESSAGE
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        principal = principal_of(info)
+        return principal is not None and principal.has_role(self.role)
+
+
+class IsViewer(_RequiresRole):
+    role = "viewer"
+
+
+class IsOperator(_RequiresRole):
+    """Disconnection decisions and member snapshots."""
+
+    role = "operator"
+
+
+class IsAdmin(_RequiresRole):
+    role = "admin"
+
+
+__all__ = ["FORBIDDEN_MESSAGE", "IsAdmin", "IsOperator", "IsViewer", "principal_of"]

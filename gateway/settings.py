@@ -1,0 +1,85 @@
+"""Gateway configuration, read from environment variables.
+
+Field names are the environment variable names lower-cased, without a prefix
+(``NOYO_BASE_URL`` -> ``noyo_base_url``). Add new settings as further annotated
+fields with a ``Field(description=...)``; group them by concern as below.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gateway.security.settings import SecuritySettings
+
+
+class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/security/settings.py
+    """Every tunable of the gateway; ``Settings()`` reads the process environment."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    # -- Noyo upstream -------------------------------------------------------
+    noyo_base_url: str = Field(
+        default="https://fulfillment-sandbox.noyo.com",
+        description="Base URL of Noyo's Fulfillment API (production: https://fulfillment.noyo.com).",
+    )
+    noyo_token_url: str = Field(
+        default="https://accounts.noyo.com/auth/public/token",
+        description="OAuth2 client-credentials token endpoint.",
+    )
+    noyo_client_id: str = Field(default="", description="Noyo API key client id (HTTP Basic user).")
+    noyo_client_secret: SecretStr = Field(
+        default=SecretStr(""), description="Noyo API key client secret (HTTP Basic password); never logged."
+    )
+    noyo_connect_timeout: float = Field(default=5.0, gt=0, description="Seconds to establish a connection.")
+    noyo_read_timeout: float = Field(default=15.0, gt=0, description="Seconds to wait for response data.")
+    noyo_write_timeout: float = Field(default=15.0, gt=0, description="Seconds to send request data.")
+    noyo_pool_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to wait for a free connection from the pool."
+    )
+    noyo_total_timeout: float = Field(
+        default=30.0,
+        gt=0,
+        description="Overall deadline in seconds for one upstream call, retries and back-off included.",
+    )
+    noyo_max_connections: int = Field(default=100, ge=1, description="Maximum open connections to Noyo.")
+    noyo_max_keepalive_connections: int = Field(
+        default=20, ge=0, description="Maximum idle keep-alive connections kept in the pool."
+    )
+    noyo_read_max_attempts: int = Field(
+        default=4, ge=1, description="Attempts per GET (first try included) on transient failures."
+    )
+    noyo_retry_backoff_base: float = Field(
+        default=0.2, ge=0, description="Back-off before the first retry, in seconds; doubles per retry."
+    )
+    noyo_retry_backoff_max: float = Field(
+        default=5.0, ge=0, description="Upper bound of one back-off delay (and of an honoured Retry-After)."
+    )
+    noyo_token_refresh_margin: float = Field(
+        default=60.0, ge=0, description="Refresh the access token this many seconds before it expires."
+    )
+
+    # -- Cache -------------------------------------------------------------------
+    gateway_cache_url: str = Field(
+        default="memory://", description="Cache backend URL: memory:// or redis://host:port/db."
+    )
+    gateway_cache_namespace: str = Field(default="noyo-gateway", description="Prefix of every cache key.")
+    gateway_cache_ttl_groups: int = Field(default=300, ge=0, description="Freshness of groups, in seconds.")
+    gateway_cache_ttl_carriers: int = Field(default=3600, ge=0, description="Freshness of carriers, in seconds.")
+    gateway_cache_ttl_connections: int = Field(
+        default=120, ge=0, description="Freshness of group connections, in seconds."
+    )
+    gateway_cache_ttl_disconnections: int = Field(
+        default=60, ge=0, description="Freshness of group disconnection requests, in seconds."
+    )
+    gateway_cache_ttl_snapshots: int = Field(
+        default=30, ge=0, description="Freshness of member snapshots, in seconds."
+    )
+    gateway_cache_ttl_employees: int = Field(default=300, ge=0, description="Freshness of employees, in seconds.")
+    gateway_cache_ttl_lists: int = Field(default=30, ge=0, description="Freshness of cached list pages, in seconds.")
+    gateway_stale_if_error_seconds: int = Field(
+        default=3600, ge=0, description="How long past freshness an entry may be served when Noyo is failing."
+    )
+    gateway_idempotency_ttl: int = Field(
+        default=86400, ge=0, description="How long an idempotency key's recorded outcome is kept, in seconds."
+    )

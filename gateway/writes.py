@@ -1,0 +1,233 @@
+"""The write path's service layer (no GraphQL): outcomes, Noyo error mapping, idempotency.
+
+A write produces an ``Outcome``: the changed record as Noyo's JSON, or ``WriteError``s.
+``run_write`` sends one upstream call and turns the ``NoyoError`` tree into
+``WriteError``s (Noyo's 4xx messages are carried, redacted of any personal value the
+caller lists; outages get generic messages). With an idempotency key the call goes
+through ``IdempotencyStore.execute``: definitive outcomes (success or a 4xx) are
+recorded and replayed; transient failures (timeouts, outages) are not, so a retry
+with the same key tries again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Iterable, Mapping
+
+from gateway import loaders
+from gateway.idempotency import IdempotencyKeyReused, IdempotencyStore, fingerprint
+from gateway.noyo import errors as noyo_errors
+
+logger = logging.getLogger("gateway.writes")
+
+Path = tuple[str, ...]
+REDACTED = "[redacted]"
+
+# Codes (the values of the GraphQL ``MutationErrorCode`` enum).
+NOT_FOUND = "NOT_FOUND"
+VALIDATION = "VALIDATION"
+CONFLICT = "CONFLICT"
+FORBIDDEN = "FORBIDDEN"
+UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
+UPSTREAM_ERROR = "UPSTREAM_ERROR"
+IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+_CLIENT_ERRORS: dict[type[noyo_errors.NoyoError], str] = {
+    noyo_errors.NoyoNotFound: NOT_FOUND,
+    noyo_errors.NoyoValidationError: VALIDATION,
+    noyo_errors.NoyoBadRequest: VALIDATION,
+    noyo_errors.NoyoConflict: CONFLICT,
+    noyo_errors.NoyoForbidden: FORBIDDEN,
+}
+_TRANSIENT: tuple[tuple[type[noyo_errors.NoyoError], str, str], ...] = (
+    (noyo_errors.NoyoTimeout, UPSTREAM_TIMEOUT, "Noyo did not answer in time; the change may or may not have "
+     "been applied. Retry with the same idempotency key, or check before retrying."),
+    (noyo_errors.NoyoRateLimited, UPSTREAM_RATE_LIMITED, "Noyo is rate limiting requests; retry later."),
+    (noyo_errors.NoyoUnavailable, UPSTREAM_UNAVAILABLE, "Noyo is unavailable; retry later."),
+)
+
+
+@dataclass(frozen=True)
+class WriteError:
+    """One failure: ``code`` (a ``MutationErrorCode`` value), safe ``message``, input ``field`` path."""
+
+    code: str
+    message: str
+    field: Path | None = None
+    current_version: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "field": list(self.field) if self.field else None,
+                "current_version": self.current_version}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> WriteError:
+        return cls(data["code"], data["message"], tuple(data["field"]) if data.get("field") else None,
+                   data.get("current_version"))
+
+
+@dataclass
+class Outcome:
+    """The changed record (Noyo's JSON) or the errors; ``transient`` outcomes are never recorded."""
+
+    record: dict[str, Any] | None = None
+    errors: list[WriteError] = field(default_factory=list)
+    transient: bool = False
+    replayed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"record": self.record, "errors": [e.to_json() for e in self.errors]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], *, replayed: bool = False) -> Outcome:
+        return cls(record=data.get("record"), errors=[WriteError.from_json(e) for e in data.get("errors") or []],
+                   replayed=replayed)
+
+    @classmethod
+    def failure(cls, *errors: WriteError) -> Outcome:
+        return cls(errors=list(errors))
+
+
+FieldMapper = Callable[[str], "Path | None"]
+"""Maps the Noyo field path a 4xx message names (e.g. ``effective_end_date``) to an input path."""
+
+
+def redact(message: str, secrets: Iterable[str]) -> str:
+    """``message`` with every occurrence of a secret value (names, SSNs, addresses...) replaced."""
+    for secret in sorted({s for s in secrets if s and len(s) >= 2}, key=len, reverse=True):
+        message = message.replace(secret, REDACTED)
+    return message
+
+
+_LEADING_FIELD = re.compile(r"^([A-Za-z_][\w.\[\]]*):\s")
+
+
+def leading_field(message: str) -> str | None:
+    """The Noyo field a message starts with (``"effective_end_date: ..."``), if any."""
+    match = _LEADING_FIELD.match(message)
+    return match.group(1) if match else None
+
+
+def errors_from_noyo(exc: noyo_errors.NoyoError, map_field: FieldMapper | None = None,
+                     secrets: Iterable[str] = ()) -> Outcome:
+    """The ``Outcome`` of a failed upstream call."""
+    for cls, code in _CLIENT_ERRORS.items():
+        if isinstance(exc, cls):
+            message = redact(exc.message, secrets)
+            noyo_field = leading_field(message)
+            path = map_field(noyo_field) if (map_field and noyo_field) else None
+            return Outcome.failure(WriteError(code, message, path))
+    for cls, code, message in _TRANSIENT:
+        if isinstance(exc, cls):
+            return Outcome(errors=[WriteError(code, message)], transient=True)
+    return Outcome(errors=[WriteError(UPSTREAM_ERROR, "Noyo failed to process the request.")], transient=True)
+
+
+async def call_upstream(call: Callable[[], Awaitable[Any]], map_field: FieldMapper | None = None,
+                        secrets: Iterable[str] = ()) -> Outcome:
+    """Run one upstream write; a pydantic model result becomes Noyo's JSON again."""
+    try:
+        result = await call()
+    except noyo_errors.NoyoError as exc:
+        logger.info("upstream write refused: %s (status %s)", type(exc).__name__, exc.status)
+        return errors_from_noyo(exc, map_field, secrets)
+    record = result.model_dump(mode="json", exclude_unset=True) if hasattr(result, "model_dump") else result
+    return Outcome(record=record)
+
+
+class _NotRecorded(Exception):
+    def __init__(self, outcome: Outcome) -> None:
+        super().__init__("transient outcome")
+        self.outcome = outcome
+
+
+def idempotency_scope(mutation: str, principal: Any = None) -> str:
+    """Keys are scoped by mutation and (once authentication lands) by principal."""
+    subject = getattr(principal, "subject", None) or getattr(principal, "id", None) or "anonymous"
+    return f"{subject}:{mutation}"
+
+
+async def run_idempotent(
+    store: IdempotencyStore | None,
+    scope: str,
+    key: str | None,
+    request: Any,
+    attempt: Callable[[], Awaitable[Outcome]],
+    *,
+    recordable: Callable[[Outcome], dict[str, Any]] = Outcome.to_json,
+) -> Outcome:
+    """``attempt()`` at most once per (scope, key); replay the recorded outcome on retries.
+
+    ``request`` is fingerprinted (sha256 only: no values are kept); ``recordable`` picks
+    what of an outcome is stored (leave personal data out).
+    """
+    if not key or store is None:
+        return await attempt()
+
+    fresh: list[Outcome] = []
+
+    async def once() -> dict[str, Any]:
+        outcome = await attempt()
+        if outcome.transient:
+            raise _NotRecorded(outcome)
+        fresh.append(outcome)
+        return recordable(outcome)
+
+    try:
+        result = await store.execute(scope, key, fingerprint(request), once)
+    except _NotRecorded as exc:
+        return exc.outcome
+    except IdempotencyKeyReused:
+        return Outcome.failure(WriteError(
+            IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was already used with a different input; use a new key.",
+            ("idempotencyKey",),
+        ))
+    if not result.replayed and fresh:
+        return fresh[0]
+    return Outcome.from_json(result.outcome, replayed=True)
+
+
+# -- cache invalidation (resource names are the loaders') ----------------------------------
+
+
+async def invalidate_disconnection(cache: Any, record: Mapping[str, Any]) -> None:
+    """After a disconnection request changed: its entry, its group's list (and so the group's
+    carrier status), and every disconnection list query (the review queue included)."""
+    await cache.delete_many("disconnection", [record["id"]])
+    if record.get("group_id"):
+        await cache.delete_many("disconnections_by_group", [record["group_id"]])
+    await cache.invalidate_queries(loaders.LIST_DISCONNECTIONS)
+
+
+async def invalidate_snapshot(cache: Any, record: Mapping[str, Any]) -> None:
+    """After a snapshot was accepted: every snapshot entry (older in-flight ones of the employee
+    are now ``replaced``), snapshot list queries, and the employee's member data."""
+    for resource in ("snapshot", loaders.SNAPSHOT_DETAIL, loaders.LIST_SNAPSHOTS):
+        await cache.invalidate_queries(resource)
+    members = [record.get("employee_id"), *(m.get("id") for m in record.get("created_members") or [])]
+    ids = [m for m in members if m]
+    for resource in ("employee", "enrollments_by_employee", loaders.COVERAGES_BY_EMPLOYEE):
+        await cache.delete_many(resource, ids)
+
+
+__all__ = [
+    "Outcome",
+    "WriteError",
+    "call_upstream",
+    "errors_from_noyo",
+    "idempotency_scope",
+    "invalidate_disconnection",
+    "invalidate_snapshot",
+    "leading_field",
+    "redact",
+    "run_idempotent",
+]
