@@ -33,7 +33,7 @@ query($id: ID!) { group(id: $id) { name
   status { state carrier { displayName } } } }
 """
 DISCONNECTIONS = """
-query { disconnectionRequests(first: 20, filter: {status: [PROCESSING]}) { totalCount
+query { disconnectionRequests(first: 20, filter: {status: PROCESSING}) { totalCount
   edges { node { id effectiveEndDate group { name } carrier { displayName } } } } }
 """
 
@@ -132,7 +132,8 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
     ]
     settings = Settings(noyo_base_url=base_url, noyo_token_url=f"{base_url}/auth/public/token",
                         noyo_client_id="demo-client", noyo_client_secret="demo-secret",
-                        gateway_cache_url="memory://")
+                        gateway_cache_url="memory://", gateway_allow_anonymous=True,
+                        gateway_rate_limit="")
     print(f"emulator latency {latency_ms} ms per upstream request; {iterations} iterations; "
           f"warm throughput at concurrency {concurrency}\n")
     header = (f"{'query':42} {'calls cold/warm':>15} {'cold p50/p99 ms':>17} {'warm p50/p99 ms':>17}"

@@ -151,8 +151,9 @@ class _NotRecorded(Exception):
 
 def idempotency_scope(mutation: str, principal: Any = None) -> str:
     """Keys are scoped by mutation and (once authentication lands) by principal."""
-    subject = getattr(principal, "subject", None) or getattr(principal, "id", None) or "anonymous"
-    return f"{subject}:{mutation}"
+    subject = getattr(principal, "subject", None) or "anonymous"
+    kind = getattr(principal, "kind", None) or "none"
+    return f"{kind}:{subject}:{mutation}"
 
 
 async def run_idempotent(

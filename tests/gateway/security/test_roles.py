@@ -1,0 +1,58 @@
+"""Roles: viewers read, operators decide disconnections and send snapshots, admins do all."""
+
+from __future__ import annotations
+
+from .support import bearer, codes, post, upstream_calls
+
+CONFIRM = """
+mutation($id: ID!) { confirmDisconnection(id: $id, effectiveEndDate: "2026-12-31") {
+  disconnectionRequest { id status } errors { code field }
+} }"""
+
+
+def needs_review_request(emulator_app) -> str:
+    state = emulator_app.state.emulator
+    return sorted(r["id"] for r in state.disconnections.values() if r["status"] == "needs_review")[0]
+
+
+async def test_viewer_attempting_a_mutation_is_forbidden_before_any_upstream_call(client, token, hooks, emulator_app):
+    # given: a request awaiting review, and a viewer
+    request_id = needs_review_request(emulator_app)
+    await hooks.delete("/__emulator/requests")
+
+    # when: the viewer tries to confirm it
+    response = await post(client, CONFIRM, {"id": request_id}, headers=bearer(token(role="viewer")))
+
+    # then: FORBIDDEN, and Noyo heard nothing
+    body = response.json()
+    assert codes(body) == ["FORBIDDEN"]
+    assert body["data"] is None
+    assert await upstream_calls(hooks) == {}
+    assert emulator_app.state.emulator.disconnections[request_id]["status"] == "needs_review"
+
+
+async def test_viewer_may_still_query(client, token):
+    response = await post(client, "{ reviewQueue(first: 5) { totalCount } }", headers=bearer(token(role="viewer")))
+    assert "errors" not in response.json()
+
+
+async def test_operator_may_decide_a_disconnection(client, token, hooks, emulator_app):
+    # given: the same request and an operator
+    request_id = needs_review_request(emulator_app)
+
+    # when: the operator confirms it
+    body = (await post(client, CONFIRM, {"id": request_id}, headers=bearer(token(role="operator")))).json()
+
+    # then: Noyo confirmed it
+    assert "errors" not in body, body
+    assert body["data"]["confirmDisconnection"]["errors"] == []
+    assert emulator_app.state.emulator.disconnections[request_id]["status"] == "processing"
+    assert (await upstream_calls(hooks)).get("PUT /api/v1/group_disconnection_requests/{request_id}/confirm") == 1
+
+
+async def test_anonymous_role_comes_from_settings(secure, emulator_app):
+    # given: anonymous access as viewer (the default anonymous role)
+    async with secure(gateway_allow_anonymous=True) as client:
+        body = (await post(client, CONFIRM, {"id": needs_review_request(emulator_app)})).json()
+    # then: anonymous viewers cannot mutate either
+    assert codes(body) == ["FORBIDDEN"]
