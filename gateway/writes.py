@@ -11,6 +11,7 @@ with the same key tries again.
 
 from __future__ import annotations
 
+import enum
 import logging
 import re
 from dataclasses import dataclass, field
@@ -25,29 +26,35 @@ logger = logging.getLogger("gateway.writes")
 Path = tuple[str, ...]
 REDACTED = "[redacted]"
 
-# Codes (the values of the GraphQL ``MutationErrorCode`` enum).
-NOT_FOUND = "NOT_FOUND"
-VALIDATION = "VALIDATION"
-CONFLICT = "CONFLICT"
-FORBIDDEN = "FORBIDDEN"
-UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
-UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
-UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
-UPSTREAM_ERROR = "UPSTREAM_ERROR"
-IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+
+
+class ErrorCode(str, enum.Enum):
+    """Why a write failed; the GraphQL ``MutationErrorCode`` enum is this one."""
+
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION = "VALIDATION"
+    CONFLICT = "CONFLICT"
+    FORBIDDEN = "FORBIDDEN"
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
+    UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
+    UPSTREAM_ERROR = "UPSTREAM_ERROR"
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
+    IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+
 
 _CLIENT_ERRORS: dict[type[noyo_errors.NoyoError], str] = {
-    noyo_errors.NoyoNotFound: NOT_FOUND,
-    noyo_errors.NoyoValidationError: VALIDATION,
-    noyo_errors.NoyoBadRequest: VALIDATION,
-    noyo_errors.NoyoConflict: CONFLICT,
-    noyo_errors.NoyoForbidden: FORBIDDEN,
+    noyo_errors.NoyoNotFound: ErrorCode.NOT_FOUND,
+    noyo_errors.NoyoValidationError: ErrorCode.VALIDATION,
+    noyo_errors.NoyoBadRequest: ErrorCode.VALIDATION,
+    noyo_errors.NoyoConflict: ErrorCode.CONFLICT,
+    noyo_errors.NoyoForbidden: ErrorCode.FORBIDDEN,
 }
 _TRANSIENT: tuple[tuple[type[noyo_errors.NoyoError], str, str], ...] = (
-    (noyo_errors.NoyoTimeout, UPSTREAM_TIMEOUT, "Noyo did not answer in time; the change may or may not have "
+    (noyo_errors.NoyoTimeout, ErrorCode.UPSTREAM_TIMEOUT, "Noyo did not answer in time; the change may or may not have "
      "been applied. Retry with the same idempotency key, or check before retrying."),
-    (noyo_errors.NoyoRateLimited, UPSTREAM_RATE_LIMITED, "Noyo is rate limiting requests; retry later."),
-    (noyo_errors.NoyoUnavailable, UPSTREAM_UNAVAILABLE, "Noyo is unavailable; retry later."),
+    (noyo_errors.NoyoRateLimited, ErrorCode.UPSTREAM_RATE_LIMITED, "Noyo is rate limiting requests; retry later."),
+    (noyo_errors.NoyoUnavailable, ErrorCode.UPSTREAM_UNAVAILABLE, "Noyo is unavailable; retry later."),
 )
 
 
@@ -128,7 +135,7 @@ def errors_from_noyo(exc: noyo_errors.NoyoError, map_field: FieldMapper | None =
     for cls, code, message in _TRANSIENT:
         if isinstance(exc, cls):
             return Outcome(errors=[WriteError(code, message)], transient=True)
-    return Outcome(errors=[WriteError(UPSTREAM_ERROR, "Noyo failed to process the request.")], transient=True)
+    return Outcome(errors=[WriteError(ErrorCode.UPSTREAM_ERROR, "Noyo failed to process the request.")], transient=True)
 
 
 async def call_upstream(call: Callable[[], Awaitable[Any]], map_field: FieldMapper | None = None,
@@ -188,7 +195,7 @@ async def run_idempotent(
         return exc.outcome
     except IdempotencyKeyReused:
         return Outcome.failure(WriteError(
-            IDEMPOTENCY_KEY_REUSED,
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
             "This idempotency key was already used with a different input; use a new key.",
             ("idempotencyKey",),
         ))

@@ -13,21 +13,10 @@ import enum
 
 import strawberry
 
-from gateway.writes import WriteError
+from gateway.writes import ErrorCode, WriteError
 
 
-@strawberry.enum(description="Why a mutation failed.")
-class MutationErrorCode(enum.Enum):
-    NOT_FOUND = "NOT_FOUND"
-    VALIDATION = "VALIDATION"
-    CONFLICT = "CONFLICT"
-    FORBIDDEN = "FORBIDDEN"
-    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
-    UPSTREAM_TIMEOUT = "UPSTREAM_TIMEOUT"
-    UPSTREAM_RATE_LIMITED = "UPSTREAM_RATE_LIMITED"
-    UPSTREAM_ERROR = "UPSTREAM_ERROR"
-    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
-    IDEMPOTENCY_KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE"
+MutationErrorCode = strawberry.enum(ErrorCode, name="MutationErrorCode", description="Why a mutation failed.")
 
 
 @strawberry.type(description="One reason a mutation did not happen (or did not fully happen).")

@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from gateway.writes import VALIDATION, WriteError
+from gateway.writes import ErrorCode, WriteError
 
 from .enums import DisconnectionReason, DisconnectionRejectionReason
 
@@ -67,7 +67,7 @@ def uuid_problem(value: Any, path: tuple[str, ...]) -> list[WriteError]:
     try:
         uuid.UUID(str(value))
     except ValueError:
-        return [WriteError(VALIDATION, f"`{path[-1]}` must be a UUID.", path)]
+        return [WriteError(ErrorCode.VALIDATION, f"`{path[-1]}` must be a UUID.", path)]
     return []
 
 

@@ -17,7 +17,7 @@ from strawberry.types import Info
 from gateway import writes
 from gateway.noyo import models
 from gateway.noyo.errors import NoyoError
-from gateway.writes import CONFLICT, NOT_FOUND, Outcome, WriteError
+from gateway.writes import ErrorCode, Outcome, WriteError
 
 from ..payloads import MutationError, from_write_errors
 from .enums import DisconnectionRejectionReason
@@ -56,7 +56,7 @@ def _not_found_field(outcome: Outcome, paths: dict[str, tuple[str, ...]]) -> Out
     """Point a NOT_FOUND at the argument naming the missing record (Noyo says which kind)."""
     fixed = []
     for error in outcome.errors:
-        if error.code == NOT_FOUND and error.field is None:
+        if error.code == ErrorCode.NOT_FOUND and error.field is None:
             kind = error.message.split(" ", 1)[0]
             error = WriteError(error.code, error.message, paths.get(kind), error.current_version)
         fixed.append(error)
@@ -69,7 +69,7 @@ async def _with_current_version(
 ) -> Outcome:
     """Fill ``currentVersion`` of CONFLICTs with the request's version as Noyo has it now
     (and point the error at ``version`` when the one sent is no longer current)."""
-    if not any(e.code == CONFLICT for e in outcome.errors):
+    if not any(e.code == ErrorCode.CONFLICT for e in outcome.errors):
         return outcome
     try:
         current = await info.context.noyo.get_disconnection_request(request_id)
@@ -77,7 +77,7 @@ async def _with_current_version(
         return outcome
     stale = ("version",) if sent_version is not None and sent_version != current.version else None
     outcome.errors = [
-        WriteError(e.code, e.message, e.field or stale, current.version) if e.code == CONFLICT else e
+        WriteError(e.code, e.message, e.field or stale, current.version) if e.code == ErrorCode.CONFLICT else e
         for e in outcome.errors
     ]
     return outcome

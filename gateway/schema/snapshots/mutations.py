@@ -19,7 +19,7 @@ from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway import writes
-from gateway.writes import NOT_FOUND, VALIDATION, Outcome, WriteError
+from gateway.writes import ErrorCode, Outcome, WriteError
 
 from ..payloads import from_write_errors
 from .inputs import MemberSnapshotInput
@@ -53,19 +53,19 @@ def _split_problems(outcome: Outcome) -> Outcome:
     errors: list[WriteError] = []
     for error in outcome.errors:
         head, sep, rest = error.message.partition("): ")
-        if error.code != VALIDATION or not sep or not head.startswith("Invalid member snapshot"):
+        if error.code != ErrorCode.VALIDATION or not sep or not head.startswith("Invalid member snapshot"):
             errors.append(error)
             continue
         for item in rest.split("; "):
             noyo_path, _, text = item.partition(": ")
-            errors.append(WriteError(VALIDATION, item, argument_path(noyo_path) if text else None))
+            errors.append(WriteError(ErrorCode.VALIDATION, item, argument_path(noyo_path) if text else None))
     outcome.errors = errors
     return outcome
 
 
 def _point_not_found(outcome: Outcome) -> Outcome:
     outcome.errors = [
-        WriteError(e.code, e.message, ("groupId",)) if e.code == NOT_FOUND and e.message.startswith("Group ") else e
+        WriteError(e.code, e.message, ("groupId",)) if e.code == ErrorCode.NOT_FOUND and e.message.startswith("Group ") else e
         for e in outcome.errors
     ]
     return outcome

@@ -21,7 +21,7 @@ from strawberry.types.base import has_object_definition
 from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
-from gateway.writes import VALIDATION, WriteError
+from gateway.writes import ErrorCode, WriteError
 
 Path = tuple[str, ...]
 UNKNOWN_VALUE = "__unknown__"
@@ -41,7 +41,7 @@ class Translation:
 
 
 def problem(path: Path, message: str) -> WriteError:
-    return WriteError(VALIDATION, message, path)
+    return WriteError(ErrorCode.VALIDATION, message, path)
 
 
 def check_pattern(value: str | None, pattern: re.Pattern[str], path: Path, expected: str) -> list[WriteError]:
