@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 import threading
 import time
@@ -44,6 +43,10 @@ def demo_settings(base: Settings, emulator_url: str) -> Settings:
             "noyo_token_url": f"{emulator_url}/auth/public/token",
             "noyo_client_id": DEMO_CLIENT_ID,
             "noyo_client_secret": DEMO_CLIENT_SECRET,
+            # the demo's data is synthetic: anyone on loopback may operate and see names
+            "gateway_allow_anonymous": True,
+            "gateway_anonymous_role": "operator",
+            "gateway_anonymous_scopes": "phi",
         }
     )
 
@@ -101,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .security.logging import configure_logging
+
+    configure_logging("INFO")  # JSON lines with request ids; PHI and secrets redacted
     args = build_parser().parse_args(argv)
     return args.func(args)
 

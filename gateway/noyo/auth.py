@@ -17,7 +17,8 @@ from typing import Callable
 import httpx
 from pydantic import SecretStr
 
-from .errors import NoyoAuthError
+from .errors import NoyoAuthError, NoyoTimeout, NoyoUnavailable, error_from_response
+from .retry import parse_retry_after
 
 logger = logging.getLogger("gateway.noyo")
 
@@ -87,7 +88,8 @@ class TokenProvider:
             )
         except httpx.HTTPError as exc:
             logger.warning("noyo token request failed: %s", type(exc).__name__)
-            raise NoyoAuthError(f"Noyo token endpoint unreachable ({type(exc).__name__})") from None
+            error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
+            raise error_type(f"Noyo token endpoint unreachable ({type(exc).__name__})") from None
         duration_ms = (time.perf_counter() - started) * 1000
         logger.info(
             "noyo POST token -> %s (%.1f ms)",
@@ -96,6 +98,9 @@ class TokenProvider:
             extra={"noyo_method": "POST", "noyo_path": "token", "status": response.status_code,
                    "duration_ms": round(duration_ms, 1)},
         )
+        if response.status_code == 429 or response.status_code >= 500:
+            # An outage of the token endpoint, not a credentials problem: transient like any other.
+            raise error_from_response(response, retry_after=parse_retry_after(response.headers.get("retry-after")))
         if response.status_code != 200:
             raise NoyoAuthError(
                 f"Noyo token endpoint returned HTTP {response.status_code}", response.status_code

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 
 from ..settings import Settings
 from .auth import TokenProvider
-from .errors import NoyoInvalidResponse, NoyoTimeout, NoyoUnavailable, error_from_response
+from .errors import TRANSIENT_ERRORS, NoyoInvalidResponse, NoyoTimeout, NoyoUnavailable, error_from_response
 from .models import (
     Carrier,
     DisconnectionRequest,
@@ -177,7 +177,14 @@ class NoyoClient:
         refreshed = False
         while True:
             attempt += 1
-            token = await self._tokens.get_token()
+            try:
+                token = await self._tokens.get_token()
+            except TRANSIENT_ERRORS as exc:
+                wait = policy.next_delay(attempt, started, exc.retry_after) if retryable else None
+                if wait is None:
+                    raise
+                await policy.sleep(wait)
+                continue
             headers = {"Authorization": f"Bearer {token}"}
             rid = request_id.get()
             if rid:

@@ -94,6 +94,9 @@ def format_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
         return _rebuild(error, error.message, {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED})
     if isinstance(original, GatewayError):
         return _rebuild(error, original.message, {"code": original.code, **original.extensions})
+    if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):
+        # raised on purpose with a code, e.g. Strawberry permission classes (FORBIDDEN)
+        return _rebuild(error, original.message, dict(original.extensions or {}))
     mapped = upstream_code(original)
     if mapped is not None:
         code, message = mapped

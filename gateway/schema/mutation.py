@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.security.permissions import IsOperator, require_role
+
 from .disconnections.mutations import DisconnectionMutations
 from .snapshots.mutations import SnapshotMutations
 
 
+@require_role(IsOperator)  # every mutation: operator or admin (gateway/security)
 @strawberry.type
 class Mutation(DisconnectionMutations, SnapshotMutations):
     pass

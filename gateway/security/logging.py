@@ -37,14 +37,14 @@ PERSONAL_KEYS = (
     "password|secret|client_secret|access_token|token|api_key|authorization"
 )
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\b(Bearer|ApiKey|Basic)\s+[A-Za-z0-9._~+/=-]+", re.I), r"\1 [REDACTED]"),
+    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[JWT]"),
     # "key": "value" / 'key': 'value' / key=value / key: value (personal and secret keys)
     (re.compile(rf"""(["']?\b(?:{PERSONAL_KEYS})\b["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&}}\]]+)""", re.I),
      r"\1[REDACTED]"),
-    (re.compile(r"\b(Bearer|ApiKey|Basic)\s+[A-Za-z0-9._~+/=-]+", re.I), r"\1 [REDACTED]"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[JWT]"),
-    (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), "[SSN]"),
-    (re.compile(r"(?<![\w-])\d{9}(?![\w-])"), "[SSN]"),
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), "[DATE]"),
+    (re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)"), "[SSN]"),
+    (re.compile(r"(?<!\d)\d{9}(?!\d)"), "[SSN]"),
+    (re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"), "[DATE]"),
 ]
 
 

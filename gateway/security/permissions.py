@@ -48,4 +48,24 @@ class IsAdmin(_RequiresRole):
     role = "admin"
 
 
-__all__ = ["FORBIDDEN_MESSAGE", "IsAdmin", "IsOperator", "IsViewer", "principal_of"]
+
+
+def require_role(permission: type[BasePermission]) -> Any:
+    """Class decorator for a root type: every field gets ``permission`` (before the schema is built).
+
+    ``@require_role(IsOperator)`` on ``Mutation`` guards each mutation, present and future.
+    """
+    from strawberry.permission import PermissionExtension
+
+    def apply(cls: Any) -> Any:
+        for field in cls.__strawberry_definition__.fields:
+            if permission in field.permission_classes:
+                continue
+            field.permission_classes.append(permission)
+            field.extensions.insert(0, PermissionExtension(permissions=[permission()], use_directives=False))
+        return cls
+
+    return apply
+
+
+__all__ = ["FORBIDDEN_MESSAGE", "IsAdmin", "IsOperator", "IsViewer", "principal_of", "require_role"]

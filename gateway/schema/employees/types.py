@@ -13,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.security.phi import PhiField
 
 from ..carriers.enums import LineOfCoverage
 from ..carriers.types import Carrier
@@ -104,7 +105,9 @@ class Employee:
     hire_date: dt.date | None
     created: dt.datetime
     modified: dt.datetime
-    person: Person
+    person: Person | None = strawberry.field(
+        extensions=[PhiField()], description="Personal data (PHI): null without the `phi` scope."
+    )
 
     @classmethod
     def from_model(cls, e: models.Employee) -> Employee:

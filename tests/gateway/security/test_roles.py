@@ -56,3 +56,27 @@ async def test_anonymous_role_comes_from_settings(secure, emulator_app):
         body = (await post(client, CONFIRM, {"id": needs_review_request(emulator_app)})).json()
     # then: anonymous viewers cannot mutate either
     assert codes(body) == ["FORBIDDEN"]
+
+
+async def test_every_mutation_field_carries_the_operator_permission_class():
+    # given: a schema built without the HTTP layer's operation-level check
+    from gateway.schema.mutation import Mutation
+    from gateway.schema.schema import build_schema
+    from gateway.security.permissions import IsOperator
+    from gateway.security.principal import Principal
+
+    assert all(IsOperator in f.permission_classes for f in Mutation.__strawberry_definition__.fields)
+
+    class Context:  # only what the permission class reads; a viewer never reaches a resolver
+        principal = Principal.build("viewer-1", "viewer")
+        request_id = None
+
+    # when: a viewer runs a mutation on it
+    result = await build_schema().execute(
+        'mutation { rejectDisconnection(id: "00000000-0000-0000-0000-000000000000") { errors { code } } }',
+        context_value=Context(),
+    )
+
+    # then: the field's permission class refuses it as FORBIDDEN
+    [error] = result.errors
+    assert (error.extensions["code"], error.path) == ("FORBIDDEN", ["rejectDisconnection"])

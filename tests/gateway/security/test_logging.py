@@ -1,0 +1,106 @@
+"""No PHI in logs: snapshots with known SSNs, dates of birth, names and addresses go through
+every path (success, gateway validation error, Noyo's refusal, Noyo failing) and none of those
+values appears in any log record, at DEBUG, from any logger."""
+
+from __future__ import annotations
+
+import copy
+import logging
+
+import pytest
+
+from gateway.security.logging import redact
+from tests.gateway.write.support import SUBMIT, current_snapshot, families, to_input
+
+from .support import bearer, post
+
+SSN, DOB = "512349876", "1958-11-23"
+FIRST, LAST, STREET = "Zebulon", "Quackenbush", "4242 Nightjar Crescent"
+SECRETS = (SSN, "512-34-9876", DOB, FIRST, LAST, STREET)
+
+
+def with_known_phi(snapshot: dict) -> dict:
+    snapshot = copy.deepcopy(snapshot)
+    person = snapshot["employee"]["person"]
+    person.update(ssn=SSN, date_of_birth=DOB, first_name=FIRST, last_name=LAST)
+    person.setdefault("home_address", {})["street_one"] = STREET
+    return snapshot
+
+
+def leaks(caplog: pytest.LogCaptureFixture) -> list[str]:
+    lines = [caplog.text] + [r.getMessage() + str(r.exc_text or "") for r in caplog.records]
+    return [secret for secret in SECRETS for line in lines if secret in line]
+
+
+@pytest.fixture
+async def family(noyo, emulator_app) -> dict:
+    family = families(emulator_app, 1)[0]
+    return {**family, "snapshot": with_known_phi(await current_snapshot(noyo, family["employee_id"]))}
+
+
+@pytest.fixture
+def operator(token) -> dict[str, str]:
+    return bearer(token(role="operator", scope="phi"))
+
+
+async def submit(client, headers, group_id: str, snapshot: dict) -> dict:
+    variables = {"groupId": group_id, "snapshot": to_input(snapshot)}
+    return (await post(client, SUBMIT, variables, headers=headers)).json()
+
+
+async def test_successful_submission_logs_no_phi(client, operator, family, caplog):
+    caplog.set_level(logging.DEBUG)
+    body = await submit(client, operator, family["group_id"], family["snapshot"])
+    assert body["data"]["submitSnapshot"]["errors"] == [], body
+    assert caplog.records, "the request should have logged something (upstream calls at least)"
+    assert leaks(caplog) == []
+
+
+async def test_gateway_validation_error_logs_no_phi(client, operator, family, caplog):
+    # given: an SSN-shaped mistake next to the real PHI (rejected by the gateway's own checks)
+    caplog.set_level(logging.DEBUG)
+    snapshot = copy.deepcopy(family["snapshot"])
+    snapshot["employee"]["person"]["ssn"] = "000" + SSN[3:]
+    body = await submit(client, operator, family["group_id"], snapshot)
+    assert body["data"]["submitSnapshot"]["errors"][0]["code"] == "VALIDATION"
+    assert leaks(caplog) == []
+
+
+async def test_graphql_coercion_error_logs_no_phi(client, operator, family, caplog):
+    # given: a date of birth graphql-core cannot parse (its message quotes the value back)
+    caplog.set_level(logging.DEBUG)
+    snapshot = copy.deepcopy(family["snapshot"])
+    snapshot["employee"]["person"]["date_of_birth"] = DOB + "x"
+    body = await submit(client, operator, family["group_id"], snapshot)
+    assert body.get("errors")
+    assert leaks(caplog) == []
+
+
+async def test_noyo_refusal_logs_no_phi(client, operator, family, caplog):
+    # given: an employee id Noyo does not know (Noyo answers 404 naming it)
+    caplog.set_level(logging.DEBUG)
+    snapshot = copy.deepcopy(family["snapshot"])
+    snapshot["employee"]["id"] = "00000000-0000-4000-8000-000000000000"
+    body = await submit(client, operator, family["group_id"], snapshot)
+    assert body["data"]["submitSnapshot"]["errors"], body
+    assert leaks(caplog) == []
+
+
+async def test_noyo_failure_logs_no_phi(client, operator, family, caplog, hooks):
+    # given: Noyo failing every snapshot submission
+    await hooks.post("/__emulator/faults", json={"path": "/api/v1/groups/*/member_snapshots", "error_rate": 1.0})
+    caplog.set_level(logging.DEBUG)
+    body = await submit(client, operator, family["group_id"], family["snapshot"])
+    assert body["data"]["submitSnapshot"]["errors"][0]["code"].startswith("UPSTREAM"), body
+    assert leaks(caplog) == []
+
+
+def test_redaction_safety_net():
+    # a log line that, by mistake, carries personal data and credentials
+    line = (
+        f'body={{"first_name": "{FIRST}", "ssn": "{SSN}", "date_of_birth": "{DOB}"}} '
+        "ssn 512-34-9876 Authorization: Bearer abc.def.ghi token eyJhbGciOi.eyJzdWIiOi.sig"
+    )
+    cleaned = redact(line)
+    for secret in (*SECRETS, "abc.def.ghi", "eyJhbGciOi"):
+        assert secret not in cleaned

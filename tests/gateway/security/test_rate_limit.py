@@ -1,0 +1,50 @@
+"""Rate limiting per principal: memory per process, Redis shared by replicas; 429 + Retry-After."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+
+from tests.gateway.conftest import running_gateway
+
+from .support import bearer, codes, post, security_settings
+
+QUERY = "{ carriers { id } }"
+
+
+def assert_limited(response) -> None:
+    assert response.status_code == 429
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+    body = response.json()
+    assert codes(body) == ["RATE_LIMITED"]
+    assert body["errors"][0]["extensions"]["retryAfter"] == int(response.headers["retry-after"])
+
+
+async def test_rate_limit_in_memory_is_per_principal(secure, token):
+    # given: 3 requests a minute
+    async with secure(gateway_rate_limit="3/minute") as client:
+        alice, bob = bearer(token(sub="alice")), bearer(token(sub="bob"))
+        # when: alice sends 4
+        statuses = [(await post(client, QUERY, headers=alice)).status_code for _ in range(3)]
+        fourth = await post(client, QUERY, headers=alice)
+        # then: the 4th is refused, and bob is unaffected
+        assert statuses == [200, 200, 200]
+        assert_limited(fourth)
+        assert (await post(client, QUERY, headers=bob)).status_code == 200
+
+
+@pytest.mark.redis
+async def test_rate_limit_in_redis_is_shared_by_replicas(redis_url, cache_namespace, emulator_app, token):
+    # given: two gateway replicas on one Redis, 3 requests a minute
+    settings = security_settings(cache_namespace, gateway_cache_url=redis_url, gateway_rate_limit="3/minute")
+    alice = bearer(token(sub="alice"))
+    async with contextlib.AsyncExitStack() as stack:
+        _, one = await stack.enter_async_context(running_gateway(settings, emulator_app))
+        _, two = await stack.enter_async_context(running_gateway(settings, emulator_app))
+        # when: alice alternates between them
+        statuses = [(await post(c, QUERY, headers=alice)).status_code for c in (one, two, one)]
+        fourth = await post(two, QUERY, headers=alice)
+    # then: the replicas counted together
+    assert statuses == [200, 200, 200]
+    assert_limited(fourth)
