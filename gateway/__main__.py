@@ -22,7 +22,8 @@ def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
     from noyo_emulator import create_app as create_emulator
 
     config = uvicorn.Config(
-        create_emulator(seed=seed), host=host, port=port, log_level="warning", lifespan="on"
+        create_emulator(seed=seed), host=host, port=port, log_level="warning", lifespan="on",
+        log_config=None,  # our root handler: JSON lines, redacted
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="noyo-emulator", daemon=True)
@@ -67,6 +68,7 @@ def serve(args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        log_config=None,  # uvicorn's loggers propagate to our redacting JSON handler
         proxy_headers=True,
     )
     return 0

@@ -22,7 +22,6 @@ from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
-from .security.extension import SecurityExtension
 from .security.middleware import PRINCIPAL_SCOPE_KEY
 from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id
 from .security.principal import Principal
@@ -55,15 +54,6 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 NOBODY = Principal.build("unauthenticated", "viewer", group_ids=[])
 
 
-def ensure_security_extension(schema: Any) -> None:
-    """Add ``SecurityExtension`` to ``schema`` once (it reads limits per request from the context)."""
-    extensions = schema.extensions
-    if SecurityExtension not in extensions:
-        schema.extensions = [*extensions, SecurityExtension] if isinstance(extensions, list) else (
-            *extensions, SecurityExtension
-        )
-
-
 def strip_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
@@ -79,7 +69,6 @@ class GatewayGraphQL(GraphQL):
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
         )
-        ensure_security_extension(schema)
         self.settings = settings
         self.production = production
         self.persisted = persisted
@@ -131,4 +120,4 @@ def render_graphiql(template: str, operation: str) -> str:
     return template[:start] + escaped + template[end:]
 
 
-__all__ = ["EXAMPLE_OPERATION", "GatewayGraphQL", "ensure_security_extension", "render_graphiql", "strip_suggestions"]
+__all__ = ["EXAMPLE_OPERATION", "GatewayGraphQL", "render_graphiql", "strip_suggestions"]

@@ -6,7 +6,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types.execution import ExecutionContext
+
+from gateway.security.extension import SecurityExtension
 
 from .carriers import CarrierQueries
 from .disconnections import DisconnectionQueries, DisconnectionReason, DisconnectionRejectionReason
@@ -33,13 +36,25 @@ class GatewaySchema(strawberry.Schema):
         log_errors(errors, getattr(execution_context, "context", None))
 
 
+DOCUMENT_CACHE_SIZE = 256
+# SecurityExtension sets each request's validation rules; ValidationCache (after it) then reuses
+# the result for a document already validated under the same rules.
+DEFAULT_EXTENSIONS = (
+    ErrorFormatter,
+    StaleDataExtension,
+    SecurityExtension,
+    lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+    lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+)
+
+
 def build_schema(**kwargs: Any) -> strawberry.Schema:
-    """A schema with the gateway's extensions; ``kwargs`` (e.g. ``mutation``) pass to Strawberry."""
+    """A schema with the gateway's extensions (or ``extensions=``); other ``kwargs`` pass to Strawberry."""
     return GatewaySchema(
         query=kwargs.pop("query", Query),
         mutation=kwargs.pop("mutation", Mutation),
         types=[DisconnectionReason, DisconnectionRejectionReason, *kwargs.pop("types", [])],
-        extensions=[ErrorFormatter, StaleDataExtension, *kwargs.pop("extensions", [])],
+        extensions=kwargs.pop("extensions", DEFAULT_EXTENSIONS),
         **kwargs,
     )
 

@@ -115,6 +115,8 @@ def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    # httpx logs whole URLs, query strings (search terms) included; gateway.noyo logs path templates.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 __all__ = ["JsonFormatter", "configure_logging", "install_redaction", "redact", "request_id_var"]

@@ -61,7 +61,8 @@ async def test_anonymous_role_comes_from_settings(secure, emulator_app):
 async def test_every_mutation_field_carries_the_operator_permission_class():
     # given: a schema built without the HTTP layer's operation-level check
     from gateway.schema.mutation import Mutation
-    from gateway.schema.schema import build_schema
+    from gateway.schema.schema import DEFAULT_EXTENSIONS, build_schema
+    from gateway.security.extension import SecurityExtension
     from gateway.security.permissions import IsOperator
     from gateway.security.principal import Principal
 
@@ -72,7 +73,8 @@ async def test_every_mutation_field_carries_the_operator_permission_class():
         request_id = None
 
     # when: a viewer runs a mutation on it
-    result = await build_schema().execute(
+    field_level_only = [e for e in DEFAULT_EXTENSIONS if e is not SecurityExtension]
+    result = await build_schema(extensions=field_level_only).execute(
         'mutation { rejectDisconnection(id: "00000000-0000-0000-0000-000000000000") { errors { code } } }',
         context_value=Context(),
     )
