@@ -15,6 +15,7 @@ by class only.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Iterator
 
 from graphql import GraphQLError
@@ -59,6 +60,26 @@ _UPSTREAM: dict[str, tuple[str, str]] = {
 }
 
 
+_BAD_VARIABLE = re.compile(r"^Variable '\$(?P<name>\w+)' (?:got|has) invalid value")
+_AT_PATH = re.compile(r" at '(?P<path>[\w.\[\]]+)'")
+_EXPECTED = re.compile(r"(?:cannot represent an? |Expected value of type ')(?P<type>\w+)")
+
+
+def _variable_error(error: GraphQLError) -> str | None:
+    """A client-facing message for a bad variable value that never repeats the value (PHI)."""
+    match = _BAD_VARIABLE.match(error.message)
+    if match is None:
+        return None
+    at = _AT_PATH.search(error.message)
+    expected = _EXPECTED.search(error.message)
+    return (
+        f"Variable '${match['name']}' has an invalid value"
+        + (f" at '{at['path']}'" if at else "")
+        + (f": expected {expected['type']}" if expected else "")
+        + "."
+    )
+
+
 def upstream_code(exc: BaseException) -> tuple[str, str] | None:
     """``(code, safe message)`` for a ``NoyoError``; None for anything else."""
     if not isinstance(exc, noyo_errors.NoyoError):
@@ -88,6 +109,9 @@ def _rebuild(error: GraphQLError, message: str, extensions: dict[str, Any]) -> G
 def format_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     """The client-facing version of ``error``."""
     original = error.original_error
+    variable_message = _variable_error(error)
+    if variable_message is not None:
+        return _rebuild(error, variable_message, {"code": BAD_USER_INPUT})
     if original is None:  # syntax / validation errors describe the query itself
         if (error.extensions or {}).get("code"):
             return error
@@ -117,7 +141,7 @@ def log_errors(errors: list[GraphQLError], context: Any) -> None:
     for error in errors:
         original = error.original_error
         path = ".".join(str(p) for p in error.path or [])
-        if original is None or isinstance(original, GatewayError):
+        if original is None or isinstance(original, GatewayError) or _variable_error(error):
             logger.info("graphql client error [request_id=%s] path=%s", request_id, path)
         elif isinstance(original, noyo_errors.NoyoError):
             code, _ = upstream_code(original) or ("UPSTREAM_ERROR", "")
