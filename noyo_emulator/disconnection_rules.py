@@ -25,7 +25,7 @@ import re
 import uuid
 from typing import Any
 
-from .http import NoyoHTTPError
+from .http import NoyoHTTPError, find_or_404
 from .state import Record, State
 
 STATUSES = ("needs_review", "processing", "completed", "rejected")
@@ -103,27 +103,6 @@ def _reason(body: dict[str, Any], allowed: tuple[str, ...]) -> str | None:
 
 
 # -- lookups and business rules --------------------------------------------
-
-
-def get_request(state: State, request_id: str) -> Record:
-    record = state.disconnections.get(request_id)
-    if record is None:
-        raise NoyoHTTPError(404, f"GroupDisconnectionRequest not found with UUID {request_id}")
-    return record
-
-
-def get_group(state: State, group_id: str) -> Record:
-    group = state.groups.get(group_id)
-    if group is None:
-        raise NoyoHTTPError(404, f"Group not found with UUID {group_id}")
-    return group
-
-
-def _get_carrier(state: State, carrier_id: str) -> Record:
-    carrier = state.carriers.get(carrier_id)
-    if carrier is None:
-        raise NoyoHTTPError(404, f"Carrier not found with UUID {carrier_id}")
-    return carrier
 
 
 def _check_not_protected(state: State, group_id: str) -> None:
@@ -225,8 +204,8 @@ def create_platform(state: State, body: dict[str, Any]) -> Record:
     reason = _reason(body, CREATE_REASONS)
     context = _optional_string(body, "context")
 
-    group = get_group(state, group_id)
-    _get_carrier(state, carrier_id)
+    group = find_or_404(state.groups, group_id, "Group")
+    find_or_404(state.carriers, carrier_id, "Carrier")
     _check_not_protected(state, group_id)
     _check_connected(state, group_id, carrier_id)
     _check_no_open_request(state, group_id, carrier_id)
@@ -248,8 +227,8 @@ def create_carrier_sourced(
     end_date = None
     if effective_end_date is not None:
         end_date = parse_date(effective_end_date, "effective_end_date").isoformat()
-    group = get_group(state, group_id)
-    _get_carrier(state, carrier_id)
+    group = find_or_404(state.groups, group_id, "Group")
+    find_or_404(state.carriers, carrier_id, "Carrier")
     _check_connected(state, group_id, carrier_id)
     _check_no_open_request(state, group_id, carrier_id)
     record = _new_record(

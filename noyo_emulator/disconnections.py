@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from . import disconnection_rules as rules
 from .disconnection_rules import create_carrier_sourced, tick
-from .http import NoyoHTTPError, csv_param, json_body, paginate, state_of
+from .http import NoyoHTTPError, csv_param, find_or_404, json_body, paginate, state_of
 from .state import Record
 
 __all__ = ["routes", "tick", "create_carrier_sourced"]
@@ -71,7 +71,7 @@ async def list_requests(request: Request) -> JSONResponse:
 async def list_for_group(request: Request) -> JSONResponse:
     state = state_of(request)
     group_id = request.path_params["group_id"]
-    rules.get_group(state, group_id)
+    find_or_404(state.groups, group_id, "Group")
     records = [r for r in state.disconnections.values() if r.get("group_id") == group_id]
     return JSONResponse(paginate(request, _ordered(records)))
 
@@ -87,7 +87,7 @@ async def list_for_group_deprecated(request: Request) -> JSONResponse:
 
 async def get_request(request: Request) -> JSONResponse:
     state = state_of(request)
-    return JSONResponse(rules.get_request(state, request.path_params["request_id"]))
+    return JSONResponse(find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest"))
 
 
 async def create_request(request: Request) -> JSONResponse:
@@ -98,21 +98,21 @@ async def create_request(request: Request) -> JSONResponse:
 
 async def confirm_request(request: Request) -> JSONResponse:
     state = state_of(request)
-    record = rules.get_request(state, request.path_params["request_id"])
+    record = find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest")
     body = await json_body(request, required=False)
     return JSONResponse(rules.confirm(state, record, body))
 
 
 async def reject_request(request: Request) -> JSONResponse:
     state = state_of(request)
-    record = rules.get_request(state, request.path_params["request_id"])
+    record = find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest")
     body = await json_body(request, required=False)
     return JSONResponse(rules.reject(state, record, body))
 
 
 async def edit_request(request: Request) -> JSONResponse:
     state = state_of(request)
-    record = rules.get_request(state, request.path_params["request_id"])
+    record = find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest")
     body = await json_body(request)
     return JSONResponse(rules.edit(state, record, request.path_params["version"], body))
 

@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .current_snapshot import current_snapshot
-from .http import NoyoHTTPError, csv_param, json_body, paginate, state_of
+from .http import NoyoHTTPError, csv_param, find_or_404, json_body, paginate, state_of
 from .snapshot_lifecycle import replace_older, tick
 from .snapshot_members import IdFactory, resolve_members
 from .snapshot_outcome import decide
@@ -29,20 +29,6 @@ from .state import Record, State
 __all__ = ["routes", "tick"]
 
 SIMPLIFIED_KEYS = ("id", "version", "created", "modified", "employee_id", "status", "fulfillment_summary")
-
-
-def _group(state: State, group_id: str) -> Record:
-    group = state.groups.get(group_id)
-    if group is None:
-        raise NoyoHTTPError(404, f"Group not found with UUID {group_id}")
-    return group
-
-
-def _employee(state: State, employee_id: str) -> Record:
-    employee = state.employees.get(employee_id)
-    if employee is None:
-        raise NoyoHTTPError(404, f"Employee not found with UUID {employee_id}")
-    return employee
 
 
 def _dry_ids(state: State, body: dict[str, Any]) -> IdFactory:
@@ -77,7 +63,7 @@ def _build(
 async def create_snapshot(request: Request) -> Response:
     state = state_of(request)
     group_id = request.path_params["group_id"]
-    _group(state, group_id)
+    find_or_404(state.groups, group_id, "Group")
     body = await json_body(request)
     problems = check_snapshot(body)
     if problems:
@@ -97,7 +83,7 @@ async def create_snapshot(request: Request) -> Response:
 async def test_snapshot(request: Request) -> Response:
     state = state_of(request)
     group_id = request.path_params["group_id"]
-    _group(state, group_id)
+    find_or_404(state.groups, group_id, "Group")
     body = await json_body(request)
     problems = check_test_snapshot(body)
     if problems:
@@ -162,20 +148,20 @@ async def list_snapshots(request: Request) -> Response:
 async def list_group_snapshots(request: Request) -> Response:
     state = state_of(request)
     group_id = request.path_params["group_id"]
-    _group(state, group_id)
+    find_or_404(state.groups, group_id, "Group")
     return _listing(request, state, lambda s: _group_of(state, s) == group_id)
 
 
 async def list_employee_snapshots(request: Request) -> Response:
     state = state_of(request)
     employee_id = request.path_params["employee_id"]
-    _employee(state, employee_id)
+    find_or_404(state.employees, employee_id, "Employee")
     return _listing(request, state, lambda s: s["employee_id"] == employee_id)
 
 
 async def employee_current_snapshot(request: Request) -> Response:
     state = state_of(request)
-    employee = _employee(state, request.path_params["employee_id"])
+    employee = find_or_404(state.employees, request.path_params["employee_id"], "Employee")
     return JSONResponse(current_snapshot(state, employee))
 
 
