@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from .cache import Cache, cache_from_settings
 from .idempotency import IdempotencyStore
+from .metrics import GatewayMetrics
 from .noyo import NoyoClient
 from .security.authn import Authenticator
 from .security.logging import install_redaction
@@ -35,6 +36,7 @@ class Services:
     noyo: NoyoClient
     cache: Cache
     idempotency: IdempotencyStore
+    metrics: GatewayMetrics | None = None  # None when GATEWAY_METRICS_ENABLED is off
 
 
 def create_app(
@@ -53,13 +55,17 @@ def create_app(
     trusted = load_trusted_documents(settings.gateway_trusted_documents) if settings.gateway_trusted_documents else None
     limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace)
     graphql = GatewayGraphQL(schema, settings=settings)
+    metrics = GatewayMetrics() if settings.gateway_metrics_enabled else None
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         noyo = NoyoClient.from_settings(settings, transport=noyo_transport)
         cache = cache_from_settings(settings)
         idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
-        app.state.services = Services(settings, noyo, cache, idempotency)
+        if metrics is not None:
+            noyo.on_attempt = metrics.observe_upstream
+            metrics.cache_stats = cache.stats
+        app.state.services = Services(settings, noyo, cache, idempotency, metrics)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
         try:
             yield
@@ -83,6 +89,11 @@ def create_app(
             return JSONResponse({"status": "unavailable", "cache": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ready"})
 
+    async def metrics_endpoint(request: Request) -> Response:
+        assert metrics is not None
+        body, content_type = metrics.render()
+        return Response(body, media_type=content_type)
+
     async def home(request: Request) -> Response:
         return RedirectResponse("/graphql")
 
@@ -92,6 +103,8 @@ def create_app(
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
+    if metrics is not None:
+        routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[security])
     app.state.settings = settings

@@ -83,3 +83,9 @@ class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/secur
     gateway_idempotency_ttl: int = Field(
         default=86400, ge=0, description="How long an idempotency key's recorded outcome is kept, in seconds."
     )
+
+    # -- Observability -------------------------------------------------------------
+    gateway_metrics_enabled: bool = Field(
+        default=True,
+        description="Serve Prometheus metrics at GET /metrics (no credentials; no ids or PHI in labels).",
+    )

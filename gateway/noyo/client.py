@@ -16,7 +16,7 @@ import logging
 import time
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Sequence, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -90,6 +90,8 @@ class NoyoClient:
         self._tokens = token_provider
         self._retry = retry or RetryPolicy()
         self._base_url = (base_url or str(http.base_url)).rstrip("/")
+        # Optional observer of every attempt: (method, path template, outcome, seconds); set by the app.
+        self.on_attempt: Callable[[str, str, object, float], None] | None = None
 
     @classmethod
     def from_settings(
@@ -228,6 +230,8 @@ class NoyoClient:
             await policy.sleep(wait)
 
     def _log(self, level: int, method: str, template: str, outcome: object, attempt: int, seconds: float) -> None:
+        if self.on_attempt is not None:
+            self.on_attempt(method, template, outcome, seconds)
         if not logger.isEnabledFor(level):
             return
         duration_ms = round(seconds * 1000, 1)

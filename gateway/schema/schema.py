@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types.execution import ExecutionContext
 
+from gateway.metrics import MetricsExtension
 from gateway.security.extension import SecurityExtension
 
 from .carriers import CarrierQueries
@@ -40,6 +41,7 @@ DOCUMENT_CACHE_SIZE = 256
 # SecurityExtension sets each request's validation rules; ValidationCache (after it) then reuses
 # the result for a document already validated under the same rules.
 DEFAULT_EXTENSIONS = (
+    MetricsExtension,  # first: times the whole operation, rejections included
     ErrorFormatter,
     StaleDataExtension,
     SecurityExtension,

@@ -1,0 +1,145 @@
+"""Prometheus metrics for one gateway app: upstream calls, GraphQL operations, cache counters.
+
+Each app owns its ``CollectorRegistry`` (never the process-wide default), so many apps can live
+in one process (tests). Labels are bounded on purpose: upstream paths are route templates
+(``/api/v1/groups/{group_id}``), GraphQL operations are labelled by type, never by name, and no
+label ever carries an id, a query string or PHI.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
+from prometheus_client.registry import Collector
+from strawberry.extensions import SchemaExtension
+
+logger = logging.getLogger("gateway.metrics")
+
+PREFIX = "noyo_gateway"
+# Upstream calls are usually tens to hundreds of milliseconds; GraphQL operations a little more.
+UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+OPERATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# Exported from ``gateway.cache.CacheStats`` (attribute -> metric suffix).
+CACHE_STATS = {
+    "hits": "hits",
+    "misses": "misses",
+    "stale_served": "stale_served",
+    "fetches": "fetches",
+    "coalesced": "coalesced",
+    "backend_errors": "backend_errors",
+}
+
+_ID_SEGMENT = re.compile(
+    r"(?<=/)(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|\d+)(?=/|$)"
+)
+
+
+def path_label(template: str) -> str:
+    """The route template as a label: no query string, and any raw id segment folded to ``{id}``."""
+    return _ID_SEGMENT.sub("{id}", template.split("?", 1)[0])
+
+
+class _CacheStatsCollector(Collector):
+    """Reads the cache's own ``stats`` at scrape time (nothing is counted twice)."""
+
+    def __init__(self, metrics: GatewayMetrics) -> None:
+        self._metrics = metrics
+
+    def collect(self) -> Iterator[CounterMetricFamily]:
+        stats = self._metrics.cache_stats
+        for attribute, suffix in CACHE_STATS.items():
+            family = CounterMetricFamily(
+                f"{PREFIX}_cache_{suffix}", f"Cache {attribute.replace('_', ' ')} (entity lookups)."
+            )
+            family.add_metric([], float(getattr(stats, attribute, 0) if stats is not None else 0))
+            yield family
+
+    def describe(self) -> list[Any]:
+        return []
+
+
+class GatewayMetrics:
+    """The app's registry and its instruments; ``render()`` is the text exposition."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.cache_stats: Any = None  # the running cache's ``CacheStats``, set by the lifespan
+        self.upstream_requests = Counter(
+            f"{PREFIX}_upstream_requests",
+            "Attempts against Noyo by method, path template and outcome (HTTP status or error name).",
+            ["method", "path", "outcome"],
+            registry=self.registry,
+        )
+        self.upstream_seconds = Histogram(
+            f"{PREFIX}_upstream_request_seconds",
+            "Duration of one attempt against Noyo, in seconds.",
+            ["method", "path"],
+            buckets=UPSTREAM_BUCKETS,
+            registry=self.registry,
+        )
+        self.operations = Counter(
+            f"{PREFIX}_graphql_operations",
+            "GraphQL operations by type and outcome (ok, or error when the result carries errors).",
+            ["operation_type", "outcome"],
+            registry=self.registry,
+        )
+        self.operation_seconds = Histogram(
+            f"{PREFIX}_graphql_operation_seconds",
+            "Duration of one GraphQL operation, parsing and validation included, in seconds.",
+            ["operation_type"],
+            buckets=OPERATION_BUCKETS,
+            registry=self.registry,
+        )
+        self.registry.register(_CacheStatsCollector(self))
+
+    def observe_upstream(self, method: str, template: str, outcome: object, seconds: float) -> None:
+        """``NoyoClient.on_attempt``: one upstream attempt. Never raises into the client."""
+        try:
+            method, path = method.upper(), path_label(template)
+            self.upstream_requests.labels(method, path, str(outcome)).inc()
+            self.upstream_seconds.labels(method, path).observe(max(seconds, 0.0))
+        except Exception:  # noqa: BLE001 - metrics must not break a Noyo call
+            logger.exception("metrics: upstream observation failed")
+
+    def observe_operation(self, operation_type: str, ok: bool, seconds: float) -> None:
+        self.operations.labels(operation_type, "ok" if ok else "error").inc()
+        self.operation_seconds.labels(operation_type).observe(max(seconds, 0.0))
+
+    def render(self) -> tuple[bytes, str]:
+        """The exposition body and its content type."""
+        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+
+
+class MetricsExtension(SchemaExtension):
+    """Counts and times each operation; a no-op when the context's services carry no metrics."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            services = getattr(self.execution_context.context, "services", None)
+            metrics = getattr(services, "metrics", None)
+            if isinstance(metrics, GatewayMetrics):
+                metrics.observe_operation(self._operation_type(), self._ok(), time.perf_counter() - started)
+
+    def _operation_type(self) -> str:
+        try:
+            return self.execution_context.operation_type.value
+        except Exception:  # noqa: BLE001 - no document (parse error) or no such operation
+            return "unknown"
+
+    def _ok(self) -> bool:
+        ctx = self.execution_context
+        if ctx.pre_execution_errors:
+            return False
+        return ctx.result is not None and not ctx.result.errors
+
+
+__all__ = ["GatewayMetrics", "MetricsExtension", "path_label"]
