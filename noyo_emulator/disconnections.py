@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from . import disconnection_rules as rules
 from .disconnection_rules import create_carrier_sourced, tick
-from .http import NoyoHTTPError, csv_param, find_or_404, json_body, paginate, state_of
+from .http import NoyoHTTPError, csv_filter, find_or_404, json_body, paginate, state_of
 from .state import Record
 
 __all__ = ["routes", "tick", "create_carrier_sourced"]
@@ -38,18 +38,11 @@ def _date_param(request: Request, name: str) -> str | None:
 
 
 def _filters(request: Request) -> list[Callable[[Record], bool]]:
-    checks: list[Callable[[Record], bool]] = []
-    for param, key in (
-        ("status", "status"),
-        ("carrier_id", "carrier_id"),
-        ("group_id", "group_id"),
-        ("id", "id"),
-        ("source_type", "source_type"),
-    ):
-        wanted = csv_param(request, param)
-        if wanted is not None:
-            values = {w.lower() for w in wanted}
-            checks.append(lambda r, k=key, v=values: str(r.get(k) or "").lower() in v)
+    checks = [
+        check
+        for param in ("status", "carrier_id", "group_id", "id", "source_type")
+        if (check := csv_filter(request, param)) is not None
+    ]
     low = _date_param(request, "min_effective_end_date")
     if low is not None:
         checks.append(lambda r: r.get("effective_end_date", "") >= low)

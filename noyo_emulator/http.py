@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -73,6 +73,21 @@ def csv_param(request: Request, name: str) -> list[str] | None:
     if not values:
         return None
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def csv_values(request: Request, name: str) -> set[str] | None:
+    """A comma-separated filter as lower-cased values (ids and enums match case-insensitively)."""
+    values = csv_param(request, name)
+    return None if values is None else {value.lower() for value in values}
+
+
+def csv_filter(request: Request, name: str, key: str | None = None) -> Callable[[dict[str, Any]], bool] | None:
+    """A predicate keeping records whose ``key`` (default ``name``) is one of the filter's values."""
+    wanted = csv_values(request, name)
+    if wanted is None:
+        return None
+    field = key or name
+    return lambda record: str(record.get(field) or "").lower() in wanted
 
 
 async def json_body(request: Request, *, required: bool = True) -> dict[str, Any]:

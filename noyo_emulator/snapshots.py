@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .current_snapshot import current_snapshot
-from .http import NoyoHTTPError, csv_param, find_or_404, json_body, paginate, state_of
+from .http import csv_filter, csv_values, find_or_404, json_body, paginate, state_of
 from .snapshot_lifecycle import replace_older, tick
 from .snapshot_members import IdFactory, resolve_members
 from .snapshot_outcome import decide
@@ -101,11 +101,7 @@ async def test_snapshot(request: Request) -> Response:
 
 async def get_snapshot(request: Request) -> Response:
     state = state_of(request)
-    snapshot_id = request.path_params["snapshot_id"]
-    snapshot = state.snapshots.get(snapshot_id)
-    if snapshot is None:
-        raise NoyoHTTPError(404, f"MemberSnapshot not found with UUID {snapshot_id}")
-    return JSONResponse(snapshot)
+    return JSONResponse(find_or_404(state.snapshots, request.path_params["snapshot_id"], "MemberSnapshot"))
 
 
 def _group_of(state: State, snapshot: Record) -> str | None:
@@ -113,20 +109,15 @@ def _group_of(state: State, snapshot: Record) -> str | None:
 
 
 def _filters(request: Request, state: State) -> list[Callable[[Record], bool]]:
-    checks: list[Callable[[Record], bool]] = []
-    for param, key in (("id", "id"), ("employee_id", "employee_id"), ("status", "status")):
-        wanted = csv_param(request, param)
-        if wanted is not None:
-            values = {w.lower() for w in wanted}
-            checks.append(lambda s, k=key, v=values: str(s.get(k) or "").lower() in v)
-    groups = csv_param(request, "group_id")
-    if groups is not None:
-        group_ids = {g.lower() for g in groups}
+    checks = [
+        check for param in ("id", "employee_id", "status") if (check := csv_filter(request, param)) is not None
+    ]
+    group_ids = csv_values(request, "group_id")
+    if group_ids is not None:
         checks.append(lambda s: str(_group_of(state, s) or "").lower() in group_ids)
     for param, key in (("fulfillment_summary_carrier_id", "carrier_id"), ("fulfillment_summary_status", "status")):
-        wanted = csv_param(request, param)
-        if wanted is not None:
-            values = {w.lower() for w in wanted}
+        values = csv_values(request, param)
+        if values is not None:
             checks.append(
                 lambda s, k=key, v=values: any(str(e.get(k)).lower() in v for e in s.get("fulfillment_summary") or [])
             )

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 

@@ -9,7 +9,6 @@ upstream outages) are data, not GraphQL errors: each payload has
 
 from __future__ import annotations
 
-import enum
 
 import strawberry
 
