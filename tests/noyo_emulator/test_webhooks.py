@@ -57,6 +57,15 @@ def _dispatcher(state: State, receiver: Receiver, **kwargs) -> WebhookDispatcher
     return WebhookDispatcher(state, "http://subscriber.test/hooks", SECRET, transport=transport, **options)
 
 
+async def _deliver_all(dispatcher: WebhookDispatcher) -> None:
+    """Run the dispatcher until the outbox is empty and nothing is pending, then stop it."""
+    await dispatcher.start()
+    try:
+        await dispatcher.wait_idle()
+    finally:
+        await dispatcher.stop()
+
+
 async def test_failed_deliveries_are_retried_with_the_same_event_and_valid_signatures():
     # given a subscriber that fails twice, and one queued event
     state = State()
@@ -65,11 +74,7 @@ async def test_failed_deliveries_are_retried_with_the_same_event_and_valid_signa
     state.emit("group_disconnection_request.created", "req-1")
 
     # when the dispatcher runs until idle
-    await dispatcher.start()
-    try:
-        await dispatcher.wait_idle()
-    finally:
-        await dispatcher.stop()
+    await _deliver_all(dispatcher)
 
     # then the third attempt succeeds, with one stable event and body, each attempt signed
     assert len(receiver.calls) == 3
@@ -95,11 +100,7 @@ async def test_gives_up_after_max_attempts():
     state.emit("group_disconnection_request.status_change", "req-2")
 
     # when delivery runs out of attempts
-    await dispatcher.start()
-    try:
-        await dispatcher.wait_idle()
-    finally:
-        await dispatcher.stop()
+    await _deliver_all(dispatcher)
 
     # then it stops after exactly max_attempts and records the failure
     assert len(receiver.calls) == 3
@@ -127,11 +128,7 @@ async def test_connection_errors_are_retried():
     state.emit("group_disconnection_request.created", "req-3")
 
     # when the dispatcher runs
-    await dispatcher.start()
-    try:
-        await dispatcher.wait_idle()
-    finally:
-        await dispatcher.stop()
+    await _deliver_all(dispatcher)
 
     # then the event arrives on the second attempt
     assert len(receiver.calls) == 1

@@ -36,18 +36,23 @@ async def test_fifty_concurrent_calls_share_one_token(client: NoyoClient, emulat
     assert counts[GROUP_KEY] == 50
 
 
+def _provider(http: httpx.AsyncClient, settings: Settings, now: list[float]) -> TokenProvider:
+    """A provider with a 60 s refresh margin whose clock reads ``now[0]``."""
+    return TokenProvider(
+        http,
+        token_url=settings.noyo_token_url,
+        client_id=settings.noyo_client_id,
+        client_secret=settings.noyo_client_secret,
+        refresh_margin=60,
+        clock=lambda: now[0],
+    )
+
+
 async def test_token_is_refreshed_before_it_expires(emulator_app, hooks, settings: Settings) -> None:
     # given a provider on a controllable clock, holding a fresh 600 s token (60 s margin)
     now = [1000.0]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator_app), base_url=BASE_URL) as http:
-        tokens = TokenProvider(
-            http,
-            token_url=settings.noyo_token_url,
-            client_id=settings.noyo_client_id,
-            client_secret=settings.noyo_client_secret,
-            refresh_margin=60,
-            clock=lambda: now[0],
-        )
+        tokens = _provider(http, settings, now)
         client = NoyoClient(http, tokens, retry=RetryPolicy())
         group_id = any_group_id(emulator_app)
         first = await tokens.get_token()
@@ -68,14 +73,7 @@ async def test_token_kept_while_far_from_expiry(emulator_app, hooks, settings: S
     # given a provider on a controllable clock
     now = [0.0]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=emulator_app), base_url=BASE_URL) as http:
-        tokens = TokenProvider(
-            http,
-            token_url=settings.noyo_token_url,
-            client_id=settings.noyo_client_id,
-            client_secret=settings.noyo_client_secret,
-            refresh_margin=60,
-            clock=lambda: now[0],
-        )
+        tokens = _provider(http, settings, now)
         first = await tokens.get_token()
         # when time passes but stays outside the refresh margin
         now[0] += 539
@@ -229,9 +227,7 @@ async def test_short_lived_token_is_refreshed_halfway(settings: Settings) -> Non
     app = create_app(seed=42, token_ttl=1)
     now = [0.0]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http:
-        tokens = TokenProvider(http, token_url=settings.noyo_token_url, client_id=settings.noyo_client_id,
-                               client_secret=settings.noyo_client_secret, refresh_margin=60,
-                               clock=lambda: now[0])
+        tokens = _provider(http, settings, now)
         first = await tokens.get_token()
         # when less than half its life has passed, then it is reused
         now[0] = 0.4
