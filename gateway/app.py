@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .cache import Cache, cache_from_settings
+from .events import Bus
 from .idempotency import IdempotencyStore
 from .metrics import GatewayMetrics
 from .noyo import NoyoClient
@@ -36,6 +37,7 @@ class Services:
     noyo: NoyoClient
     cache: Cache
     idempotency: IdempotencyStore
+    bus: Bus
     metrics: GatewayMetrics | None = None  # None when GATEWAY_METRICS_ENABLED is off
 
 
@@ -62,14 +64,17 @@ def create_app(
         noyo = NoyoClient.from_settings(settings, transport=noyo_transport)
         cache = cache_from_settings(settings)
         idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
+        bus = Bus.from_url(settings.bus_url, namespace=settings.gateway_cache_namespace)
+        await bus.start()
         if metrics is not None:
             noyo.on_attempt = metrics.observe_upstream
             metrics.cache_stats = cache.stats
-        app.state.services = Services(settings, noyo, cache, idempotency, metrics)
+        app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
         try:
             yield
         finally:
+            await bus.close()
             await noyo.aclose()
             await cache.close()
             if limiter is not None:

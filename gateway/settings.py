@@ -80,6 +80,10 @@ class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/secur
     gateway_stale_if_error_seconds: int = Field(
         default=3600, ge=0, description="How long past freshness an entry may be served when Noyo is failing."
     )
+    gateway_bus_url: str = Field(
+        default="",
+        description="Publish/subscribe URL shared by every replica (memory:// or redis://); empty: the cache URL.",
+    )
     gateway_idempotency_ttl: int = Field(
         default=86400, ge=0, description="How long an idempotency key's recorded outcome is kept, in seconds."
     )
@@ -89,3 +93,8 @@ class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/secur
         default=True,
         description="Serve Prometheus metrics at GET /metrics (no credentials; no ids or PHI in labels).",
     )
+
+    @property
+    def bus_url(self) -> str:
+        """``GATEWAY_BUS_URL``, or the cache URL when it is not set."""
+        return self.gateway_bus_url or self.gateway_cache_url
