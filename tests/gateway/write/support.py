@@ -117,7 +117,7 @@ def to_input(value: Any, key: str | None = None) -> Any:
 def families(emulator_app: Starlette, carrier_count: int) -> list[dict[str, Any]]:
     """Employees whose active coverages span ``carrier_count`` live carriers, none with a
     disconnection request, as ``{"employee_id", "group_id", "carrier_ids"}``."""
-    from noyo_emulator.omitted_coverage import current_enrollments
+    from noyo_emulator.snapshots.omitted_coverage import current_enrollments
 
     state = state_of(emulator_app)
     requested = {(r["group_id"], r["carrier_id"]) for r in state.disconnections.values()}

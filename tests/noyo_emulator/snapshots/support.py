@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 from starlette.applications import Starlette
 
-from noyo_emulator.omitted_coverage import current_enrollments
-from noyo_emulator.snapshot_outcome import is_connected
+from noyo_emulator.snapshots.omitted_coverage import current_enrollments
+from noyo_emulator.snapshots.outcome import is_connected
 from noyo_emulator.state import State
 
 API = "/api/v1"

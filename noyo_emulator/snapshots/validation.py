@@ -1,7 +1,7 @@
 """Validating member snapshot bodies: every problem with its JSON path, never the value.
 
 ``check_snapshot(body)`` / ``check_test_snapshot(body)`` return a list of
-``Problem``s (empty when valid): schema problems from ``snapshot_models`` plus the
+``Problem``s (empty when valid): schema problems from ``models`` plus the
 cross-field rules of ``omitted_coverage_handling`` (``terminate`` needs a
 ``termination_rule``; ``custom`` needs ``custom.effective_end_date``).
 ``SnapshotInvalid`` carries them to the route, which renders Noyo's 422 body
@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.responses import JSONResponse
 
-from .snapshot_models import MemberSnapshot, TestMemberSnapshot
+from .models import MemberSnapshot, TestMemberSnapshot
 
 _TYPE_NAMES = {
     "string_type": "must be a string",

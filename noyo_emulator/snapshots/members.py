@@ -13,9 +13,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .http import NoyoHTTPError
-from .snapshot_validation import Problem, SnapshotInvalid
-from .state import Record, State
+from ..http import NoyoHTTPError
+from ..state import Record, State
+from .validation import Problem, SnapshotInvalid
 
 IdFactory = Callable[[], str]
 

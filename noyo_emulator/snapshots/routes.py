@@ -1,7 +1,7 @@
-"""Member snapshot routes (Noyo's paths), plus the clock ``tick``.
+"""Member snapshot routes (Noyo's paths).
 
-Creation validates the body (``snapshot_validation``), resolves the people
-(``snapshot_members``), decides the per-carrier outcome (``snapshot_outcome``),
+Creation validates the body (``validation``), resolves the people
+(``members``), decides the per-carrier outcome (``outcome``),
 then stores the ``OutboundMemberSnapshot`` and replaces the employee's pending
 snapshots. The ``/test`` variant runs the same steps and stores nothing. Lists
 are ordered oldest first (``created``, then ``id``).
@@ -18,15 +18,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from .current_snapshot import current_snapshot
-from .http import csv_filter, csv_values, find_or_404, json_body, paginate, state_of
-from .snapshot_lifecycle import replace_older, tick
-from .snapshot_members import IdFactory, resolve_members
-from .snapshot_outcome import decide
-from .snapshot_validation import SnapshotInvalid, check_snapshot, check_test_snapshot, invalid_response
-from .state import Record, State
-
-__all__ = ["routes", "tick"]
+from ..http import csv_filter, csv_values, find_or_404, json_body, paginate, state_of
+from ..state import Record, State
+from .current import current_snapshot
+from .lifecycle import replace_older
+from .members import IdFactory, resolve_members
+from .outcome import decide
+from .validation import SnapshotInvalid, check_snapshot, check_test_snapshot, invalid_response
 
 SIMPLIFIED_KEYS = ("id", "version", "created", "modified", "employee_id", "status", "fulfillment_summary")
 

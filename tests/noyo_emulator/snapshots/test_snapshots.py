@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from tests.noyo_emulator.snapshot_support import (
+from tests.noyo_emulator.snapshots.support import (
     API,
     coverage_for,
     current,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import typing
 
-from noyo_emulator.snapshot_models import OPENAPI_MODELS
-from tests.noyo_emulator.snapshot_support import API, current, drop_line, pick_employee, post, state_of
+from noyo_emulator.snapshots.models import OPENAPI_MODELS
+from tests.noyo_emulator.snapshots.support import API, current, drop_line, pick_employee, post, state_of
 
 
 async def _ids(noyo, path: str, **params: str) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.noyo_emulator.snapshot_support import (
+from tests.noyo_emulator.snapshots.support import (
     API,
     advance,
     coverage_for,

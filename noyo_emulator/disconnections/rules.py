@@ -25,8 +25,8 @@ import re
 import uuid
 from typing import Any
 
-from .http import NoyoHTTPError, find_or_404
-from .state import Record, State
+from ..http import NoyoHTTPError, find_or_404
+from ..state import Record, State
 
 STATUSES = ("needs_review", "processing", "completed", "rejected")
 OPEN_STATUSES = ("needs_review", "processing")

@@ -25,9 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..state import OPEN_END_DATE, Record, State
 from . import omitted_coverage as oc
-from .snapshot_members import Members
-from .state import OPEN_END_DATE, Record, State
+from .members import Members
 
 FAMILY_WIDE_KEYS = ("division", "subgroup")
 

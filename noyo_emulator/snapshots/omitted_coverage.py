@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from .state import OPEN_END_DATE, Record, State
+from ..state import OPEN_END_DATE, Record, State
 
 
 @dataclass(frozen=True)

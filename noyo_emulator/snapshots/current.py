@@ -10,8 +10,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..state import OPEN_END_DATE, Record, State
 from .omitted_coverage import current_enrollments
-from .state import OPEN_END_DATE, Record, State
 
 _PERSON_KEYS = (
     "first_name", "middle_name", "last_name", "suffix", "maiden_name", "date_of_birth", "ssn",

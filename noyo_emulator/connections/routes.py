@@ -6,7 +6,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .http import csv_param, find_or_404, in_order, paginate, state_of, uuid_csv_param
+from ..http import csv_param, find_or_404, in_order, paginate, state_of, uuid_csv_param
 
 
 def _by_status(request: Request, connections: list[dict]) -> list[dict]:

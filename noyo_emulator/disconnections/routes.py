@@ -1,7 +1,7 @@
-"""Group disconnection request routes (Noyo's paths), plus the clock ``tick``.
+"""Group disconnection request routes (Noyo's paths).
 
 Lists are ordered oldest first (``created`` ascending, then ``id``), so pages stay
-stable while new requests arrive. The rules live in ``disconnection_rules``.
+stable while new requests arrive. The rules live in ``rules``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from . import disconnection_rules as rules
-from .disconnection_rules import create_carrier_sourced, tick
-from .http import NoyoHTTPError, csv_filter, find_or_404, json_body, paginate, state_of
-from .state import Record
-
-__all__ = ["routes", "tick", "create_carrier_sourced"]
+from ..http import NoyoHTTPError, csv_filter, find_or_404, json_body, paginate, state_of
+from ..state import Record
+from . import rules
 
 BASE = "/api/v1/group_disconnection_requests"
 

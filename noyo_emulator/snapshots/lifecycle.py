@@ -17,7 +17,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from .state import OPEN_END_DATE, Record, State
+from ..state import OPEN_END_DATE, Record, State
 
 PENDING = ("submitted", "processing")
 PENDING_CARRIER = ("processing", "valid", "scheduled")
