@@ -31,17 +31,19 @@ from pydantic import BaseModel
 from strawberry.dataloader import DataLoader
 
 from gateway.cache import RESOURCE_TTL_SETTINGS
+from gateway.cache.resources import (  # noqa: F401 - re-exported: the loaders' resource names
+    COVERAGES_BY_EMPLOYEE,
+    LIST_CARRIERS,
+    LIST_DISCONNECTIONS,
+    LIST_GROUPS,
+    LIST_SNAPSHOTS,
+    SNAPSHOT_DETAIL,
+)
 from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages
 from gateway.noyo import models
 
 M = TypeVar("M", bound=BaseModel)
 
-LIST_GROUPS = "list:groups"
-LIST_CARRIERS = "list:carriers"
-LIST_DISCONNECTIONS = "list:disconnections"
-LIST_SNAPSHOTS = "list:snapshots"
-SNAPSHOT_DETAIL = "snapshot_detail"
-COVERAGES_BY_EMPLOYEE = "coverages_by_employee"
 
 _EXTRA_TTL_SETTINGS = {
     SNAPSHOT_DETAIL: "gateway_cache_ttl_snapshots",

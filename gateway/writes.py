@@ -17,7 +17,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Iterable, Mapping
 
-from gateway import loaders
 from gateway.idempotency import IdempotencyKeyReused, IdempotencyStore, fingerprint
 from gateway.noyo import errors as noyo_errors
 
@@ -204,37 +203,12 @@ async def run_idempotent(
     return Outcome.from_json(result.outcome, replayed=True)
 
 
-# -- cache invalidation (resource names are the loaders') ----------------------------------
-
-
-async def invalidate_disconnection(cache: Any, record: Mapping[str, Any]) -> None:
-    """After a disconnection request changed: its entry, its group's list (and so the group's
-    carrier status), and every disconnection list query (the review queue included)."""
-    await cache.delete_many("disconnection", [record["id"]])
-    if record.get("group_id"):
-        await cache.delete_many("disconnections_by_group", [record["group_id"]])
-    await cache.invalidate_queries(loaders.LIST_DISCONNECTIONS)
-
-
-async def invalidate_snapshot(cache: Any, record: Mapping[str, Any]) -> None:
-    """After a snapshot was accepted: every snapshot entry (older in-flight ones of the employee
-    are now ``replaced``), snapshot list queries, and the employee's member data."""
-    for resource in ("snapshot", loaders.SNAPSHOT_DETAIL, loaders.LIST_SNAPSHOTS):
-        await cache.invalidate_queries(resource)
-    members = [record.get("employee_id"), *(m.get("id") for m in record.get("created_members") or [])]
-    ids = [m for m in members if m]
-    for resource in ("employee", "enrollments_by_employee", loaders.COVERAGES_BY_EMPLOYEE):
-        await cache.delete_many(resource, ids)
-
-
 __all__ = [
     "Outcome",
     "WriteError",
     "call_upstream",
     "errors_from_noyo",
     "idempotency_scope",
-    "invalidate_disconnection",
-    "invalidate_snapshot",
     "leading_field",
     "redact",
     "run_idempotent",

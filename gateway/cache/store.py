@@ -160,6 +160,12 @@ class Cache:
             return
         self._generations[resource] = generation
 
+    def forget_local(self, resources: Iterable[str]) -> None:
+        """Drop what this process remembers of ``resources`` (their last seen generation), after
+        another replica invalidated them; the next write reads the counter again."""
+        for resource in resources:
+            self._generations.pop(resource, None)
+
     async def coalesce(self, key: str, fn: Callable[[], Awaitable[Any]]) -> Any:
         """Share one in-flight ``fn()`` among concurrent callers using the same ``key``."""
         return await self._flights.coalesce(key, fn)

@@ -15,6 +15,7 @@ import strawberry
 from strawberry.types import Info
 
 from gateway import writes
+from gateway.cache import invalidation
 from gateway.noyo import models
 from gateway.noyo.errors import NoyoError
 from gateway.writes import ErrorCode, Outcome, WriteError
@@ -85,7 +86,9 @@ async def _with_current_version(
 
 async def _invalidate(info: Info, outcome: Outcome) -> None:
     if outcome.ok and outcome.record is not None and not outcome.replayed:
-        await writes.invalidate_disconnection(info.context.cache, outcome.record)
+        await invalidation.invalidate_disconnection(
+            info.context.cache, outcome.record, bus=getattr(info.context.services, "bus", None)
+        )
 
 
 async def _update(

@@ -19,6 +19,7 @@ from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway import writes
+from gateway.cache import invalidation
 from gateway.writes import ErrorCode, Outcome, WriteError
 
 from ..payloads import from_write_errors
@@ -133,7 +134,9 @@ class SnapshotMutations:
             return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[],
                                          errors=from_write_errors(outcome.errors))
         if not outcome.replayed:
-            await writes.invalidate_snapshot(info.context.cache, outcome.record)
+            await invalidation.invalidate_snapshot(
+                info.context.cache, outcome.record, bus=getattr(info.context.services, "bus", None)
+            )
         return SubmitSnapshotPayload(
             member_snapshot=snapshot_of(outcome.record),
             omitted_coverages=omitted_coverages(outcome.record.get("member_snapshot"), submitted_keys(body)),
