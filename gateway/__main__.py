@@ -1,4 +1,4 @@
-"""The ``noyo-gateway`` command: ``serve [--demo]`` and ``export-schema``."""
+"""The ``noyo-gateway`` command: ``serve [--demo]``, ``export-schema`` and ``--version``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Sequence
 import uvicorn
 
 from .settings import Settings
+from .version import VERSION
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -88,6 +89,7 @@ def export_schema(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="noyo-gateway", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("serve", help="serve the GraphQL gateway")

@@ -68,6 +68,7 @@ def create_app(
         await bus.start()
         if metrics is not None:
             noyo.on_attempt = metrics.observe_upstream
+            noyo.tokens.on_fetch = metrics.observe_token_fetch
             metrics.cache_stats = cache.stats
         app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)

@@ -1,4 +1,5 @@
-"""Prometheus metrics for one gateway app: upstream calls, GraphQL operations, cache counters.
+"""Prometheus metrics for one gateway app: upstream calls, token fetches, GraphQL operations,
+cache counters, and the standard process and Python collectors (``process_*``, ``python_*``).
 
 Each app owns its ``CollectorRegistry`` (never the process-wide default), so many apps can live
 in one process (tests). Labels are bounded on purpose: upstream paths are route templates
@@ -14,7 +15,16 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import CounterMetricFamily
 from prometheus_client.registry import Collector
 from strawberry.extensions import SchemaExtension
@@ -96,7 +106,23 @@ class GatewayMetrics:
             buckets=OPERATION_BUCKETS,
             registry=self.registry,
         )
+        self.token_fetches = Counter(
+            f"{PREFIX}_token_fetches",
+            "Access-token requests to Noyo's token endpoint by outcome (HTTP status or error name).",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.token_fetch_seconds = Histogram(
+            f"{PREFIX}_token_fetch_seconds",
+            "Duration of one access-token request, in seconds.",
+            buckets=UPSTREAM_BUCKETS,
+            registry=self.registry,
+        )
         self.registry.register(_CacheStatsCollector(self))
+        # The standard collectors (process_* CPU, memory, file descriptors; python_info; python_gc_*).
+        # They are stateless readers, so one instance serves every registry.
+        for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
+            self.registry.register(collector)
 
     def observe_upstream(self, method: str, template: str, outcome: object, seconds: float) -> None:
         """``NoyoClient.on_attempt``: one upstream attempt. Never raises into the client."""
@@ -106,6 +132,11 @@ class GatewayMetrics:
             self.upstream_seconds.labels(method, path).observe(max(seconds, 0.0))
         except Exception:  # noqa: BLE001 - metrics must not break a Noyo call
             logger.exception("metrics: upstream observation failed")
+
+    def observe_token_fetch(self, outcome: str, seconds: float) -> None:
+        """``TokenProvider.on_fetch``: one request to the token endpoint."""
+        self.token_fetches.labels(outcome).inc()
+        self.token_fetch_seconds.observe(max(seconds, 0.0))
 
     def observe_operation(self, operation_type: str, ok: bool, seconds: float) -> None:
         self.operations.labels(operation_type, "ok" if ok else "error").inc()

@@ -6,6 +6,7 @@ documents (``../shared/noyo``) when the test ends; a violation fails the test.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -29,20 +30,30 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"noyo contract: {CONTRACT_SKIP_REASON}"
 
 
+def shared_documents(path: Path = SHARED_NOYO, *, ci: bool | None = None) -> Path | None:
+    """``path`` when Noyo's reference documents are there; None when absent, except that under
+    ``CI=true`` their absence fails the test (a CI run must never skip the contract checks)."""
+    if (path / "fulfillment-openapi.json").is_file():
+        return path
+    if os.environ.get("CI") == "true" if ci is None else ci:
+        pytest.fail(f"Noyo OpenAPI documents not found at {path}; CI needs ../shared beside the checkout")
+    return None
+
+
 @pytest.fixture
 def shared_noyo() -> Path:
-    """Path to ``../shared/noyo`` (Noyo's reference documents); skips when absent."""
-    if not (SHARED_NOYO / "fulfillment-openapi.json").is_file():
+    """Path to ``../shared/noyo`` (Noyo's reference documents); skips when absent (fails under CI)."""
+    path = shared_documents()
+    if path is None:
         pytest.skip(CONTRACT_SKIP_REASON)
-    return SHARED_NOYO
+    return path
 
 
 @pytest.fixture(scope="session")
 def contract_checker() -> ContractChecker | None:
-    """The session's contract checker, or None when the documents are absent."""
-    if not (SHARED_NOYO / "fulfillment-openapi.json").is_file():
-        return None
-    return ContractChecker(SHARED_NOYO)
+    """The session's contract checker, or None when the documents are absent (fails under CI)."""
+    path = shared_documents()
+    return None if path is None else ContractChecker(path)
 
 
 @pytest.fixture

@@ -47,6 +47,9 @@ class TokenProvider:
         self._token: str | None = None
         self._refresh_at = 0.0
         self._lock = asyncio.Lock()
+        # Optional observer of every token fetch: (outcome, seconds), outcome an HTTP status or an
+        # error name; set by the app (metrics). Never raises into the provider.
+        self.on_fetch: Callable[[str, float], None] | None = None
 
     def __repr__(self) -> str:
         return f"TokenProvider(token_url={self._token_url!r}, client_id={self._client_id!r})"
@@ -79,17 +82,36 @@ class TokenProvider:
 
     async def _fetch(self) -> tuple[str, float]:
         started = time.perf_counter()
+        outcome = "error"
         try:
-            response = await self._http.post(
-                self._token_url,
-                auth=(self._client_id, self._client_secret.get_secret_value()),
-                json={"grant_type": "client_credentials"},
-                headers={"Accept": "application/json"},
-            )
+            response = await self._request()
+            outcome = str(response.status_code)
+            return self._parse(response)
         except httpx.HTTPError as exc:
-            logger.warning("noyo token request failed: %s", type(exc).__name__)
+            outcome = type(exc).__name__
+            logger.warning("noyo token request failed: %s", outcome)
             error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
-            raise error_type(f"Noyo token endpoint unreachable ({type(exc).__name__})") from None
+            raise error_type(f"Noyo token endpoint unreachable ({outcome})") from None
+        finally:
+            self._observe(outcome, time.perf_counter() - started)
+
+    def _observe(self, outcome: str, seconds: float) -> None:
+        if self.on_fetch is None:
+            return
+        try:
+            self.on_fetch(outcome, seconds)
+        except Exception:  # noqa: BLE001 - an observer must not break token fetching
+            logger.exception("token fetch observer failed")
+
+    async def _request(self) -> httpx.Response:
+        """POST the client credentials; logs status and duration (never the body)."""
+        started = time.perf_counter()
+        response = await self._http.post(
+            self._token_url,
+            auth=(self._client_id, self._client_secret.get_secret_value()),
+            json={"grant_type": "client_credentials"},
+            headers={"Accept": "application/json"},
+        )
         duration_ms = (time.perf_counter() - started) * 1000
         logger.info(
             "noyo POST token -> %s (%.1f ms)",
@@ -98,6 +120,11 @@ class TokenProvider:
             extra={"noyo_method": "POST", "noyo_path": "token", "status": response.status_code,
                    "duration_ms": round(duration_ms, 1)},
         )
+        return response
+
+    @staticmethod
+    def _parse(response: httpx.Response) -> tuple[str, float]:
+        """The token and its lifetime in seconds, or the error the response stands for."""
         if response.status_code == 429 or response.status_code >= 500:
             # An outage of the token endpoint, not a credentials problem: transient like any other.
             raise error_from_response(response, retry_after=parse_retry_after(response.headers.get("retry-after")))

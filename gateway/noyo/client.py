@@ -11,7 +11,6 @@ template, status, attempt and duration: never bodies, query strings or tokens.
 from __future__ import annotations
 
 import asyncio
-import importlib.metadata
 import logging
 import time
 from contextvars import ContextVar
@@ -23,6 +22,7 @@ import httpx
 from pydantic import BaseModel
 
 from ..settings import Settings
+from ..version import VERSION
 from .auth import TokenProvider
 from .errors import TRANSIENT_ERRORS, NoyoInvalidResponse, NoyoTimeout, NoyoUnavailable, error_from_response
 from .models import (
@@ -48,11 +48,7 @@ REQUEST_ID_HEADER = "x-request-id"
 #: The current inbound request's id; forwarded to Noyo as ``x-request-id`` when set.
 request_id: ContextVar[str | None] = ContextVar("noyo_request_id", default=None)
 
-try:
-    _VERSION = importlib.metadata.version("noyo-gateway")
-except importlib.metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    _VERSION = "0"
-USER_AGENT = f"noyo-gateway/{_VERSION}"
+USER_AGENT = f"noyo-gateway/{VERSION}"
 
 M = TypeVar("M", bound=BaseModel)
 Params = dict[str, Any]

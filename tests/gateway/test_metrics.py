@@ -30,6 +30,12 @@ def total(samples: list[tuple[str, dict[str, str], float]], name: str, **labels:
     return sum(v for n, l, v in samples if n == name and all(l.get(k) == w for k, w in labels.items()))
 
 
+async def fail_upstream(hooks: httpx.AsyncClient, path: str, status: int = 503) -> None:
+    """Make the emulator answer ``status`` to every call matching the ``path`` glob."""
+    response = await hooks.post("/__emulator/faults", json={"path": path, "error_rate": 1.0, "error_status": status})
+    assert response.status_code == 200, response.text
+
+
 def a_carrier_id(emulator_app: Any) -> str:
     return next(iter(emulator_app.state.emulator.carriers))
 
@@ -58,10 +64,7 @@ async def test_an_upstream_503_is_counted_with_its_status_and_the_operation_as_e
     gateway_client, gql, hooks, emulator_app
 ):
     # given: Noyo answers 503 to every carrier read
-    response = await hooks.post(
-        "/__emulator/faults", json={"path": "/api/v1/carriers*", "error_rate": 1.0, "error_status": 503}
-    )
-    assert response.status_code == 200, response.text
+    await fail_upstream(hooks, "/api/v1/carriers*")
 
     # when
     result = await gql(CARRIER, {"id": a_carrier_id(emulator_app)})
