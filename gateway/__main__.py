@@ -64,12 +64,20 @@ def serve(args: argparse.Namespace) -> int:
         settings = demo_settings(settings, emulator_url)
         print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed})", file=sys.stderr)
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql", file=sys.stderr)
+    from .security.production import UnsafeConfiguration
+
+    try:
+        app = create_app(settings)
+    except UnsafeConfiguration as exc:
+        print(f"noyo-gateway: {exc}", file=sys.stderr)
+        return 2
     uvicorn.run(
-        create_app(settings),
+        app,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
         log_config=None,  # uvicorn's loggers propagate to our redacting JSON handler
+        access_log=False,  # gateway.access writes one JSON line per request instead
         proxy_headers=True,
     )
     return 0

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from .access_log import AccessLogMiddleware, count_upstream_call
 from .cache import Cache, cache_from_settings
 from .events import Bus
 from .idempotency import IdempotencyStore
@@ -23,6 +24,7 @@ from .security.authn import Authenticator
 from .security.logging import install_redaction
 from .security.middleware import SecurityMiddleware
 from .security.persisted import PersistedQueries, load_trusted_documents
+from .security.production import check_production
 from .security.ratelimit import limiter_for
 from .settings import Settings
 
@@ -52,6 +54,7 @@ def create_app(
 
     settings = settings or Settings()
     install_redaction()
+    check_production(settings)  # GATEWAY_ENV=production with gaps: refuse to start, saying what is missing
     # Security configuration is checked here, so a bad key list or allowlist fails at start-up.
     authenticator = Authenticator(settings)
     trusted = load_trusted_documents(settings.gateway_trusted_documents) if settings.gateway_trusted_documents else None
@@ -66,8 +69,8 @@ def create_app(
         idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
         bus = Bus.from_url(settings.bus_url, namespace=settings.gateway_cache_namespace)
         await bus.start()
+        noyo.on_attempt = _observer(metrics)
         if metrics is not None:
-            noyo.on_attempt = metrics.observe_upstream
             noyo.tokens.on_fetch = metrics.observe_token_fetch
             metrics.cache_stats = cache.stats
         app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics)
@@ -112,9 +115,20 @@ def create_app(
     if metrics is not None:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[security])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AccessLogMiddleware), security])
     app.state.settings = settings
     return app
+
+
+def _observer(metrics: GatewayMetrics | None) -> Any:
+    """``NoyoClient.on_attempt``: count the attempt for the access log, then the metrics."""
+
+    def observe(method: str, template: str, outcome: object, seconds: float) -> None:
+        count_upstream_call()
+        if metrics is not None:
+            metrics.observe_upstream(method, template, outcome, seconds)
+
+    return observe
 
 
 __all__ = ["Services", "create_app"]

@@ -22,6 +22,7 @@ from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
+from .access_log import annotate
 from .security.middleware import PRINCIPAL_SCOPE_KEY
 from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id
 from .security.principal import Principal
@@ -50,6 +51,7 @@ query ReviewQueue {
 """
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+TOKEN_LIMIT_TEXT = "Document contains more than"  # graphql-core's parser, past ``max_tokens``
 # Without the HTTP layer nobody is trusted: no role beyond viewer, no group in scope.
 NOBODY = Principal.build("unauthenticated", "viewer", group_ids=[])
 
@@ -106,8 +108,13 @@ class GatewayGraphQL(GraphQL):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)
-        if self.production:
-            for error in data.get("errors") or []:
+        for error in data.get("errors") or []:
+            extensions = error.setdefault("extensions", {})
+            if not extensions.get("code"):  # the parser's errors come back before any extension ran
+                too_large = TOKEN_LIMIT_TEXT in error["message"]
+                extensions["code"] = "QUERY_TOO_LARGE" if too_large else "GRAPHQL_PARSE_FAILED"
+            annotate(outcome=extensions["code"])
+            if self.production:
                 error["message"] = strip_suggestions(error["message"])
         return data
 

@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable, Iterable, Mapping
 
 from gateway.idempotency import IdempotencyKeyReused, IdempotencyStore, fingerprint
 from gateway.noyo import errors as noyo_errors
+from gateway.noyo.ids import is_noyo_id
 
 logger = logging.getLogger("gateway.writes")
 
@@ -100,6 +101,13 @@ class Outcome:
     @classmethod
     def failure(cls, *errors: WriteError) -> Outcome:
         return cls(errors=list(errors))
+
+
+def check_id(value: Any, path: Path) -> list[WriteError]:
+    """A VALIDATION error naming the field when ``value`` is not a Noyo id (a UUID); never the value."""
+    if value is None or is_noyo_id(str(value)):
+        return []
+    return [WriteError(ErrorCode.VALIDATION, f"`{path[-1]}` must be a UUID.", path)]
 
 
 FieldMapper = Callable[[str], "Path | None"]
@@ -207,6 +215,7 @@ __all__ = [
     "Outcome",
     "WriteError",
     "call_upstream",
+    "check_id",
     "errors_from_noyo",
     "idempotency_scope",
     "leading_field",

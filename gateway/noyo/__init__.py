@@ -20,6 +20,7 @@ from .errors import (
     NoyoValidationError,
     error_from_response,
 )
+from .ids import InvalidNoyoId, is_noyo_id
 from .models import (
     Carrier,
     CarrierFulfillmentStatus,
@@ -49,6 +50,7 @@ __all__ = [
     "Group",
     "GroupConnection",
     "IndividualEnrollment",
+    "InvalidNoyoId",
     "MemberSnapshot",
     "Meta",
     "NoyoAuthError",
@@ -71,6 +73,7 @@ __all__ = [
     "TokenProvider",
     "chunked",
     "error_from_response",
+    "is_noyo_id",
     "iterate_pages",
     "page_params",
     "request_id",

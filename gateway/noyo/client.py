@@ -25,6 +25,7 @@ from ..settings import Settings
 from ..version import VERSION
 from .auth import TokenProvider
 from .errors import TRANSIENT_ERRORS, NoyoInvalidResponse, NoyoTimeout, NoyoUnavailable, error_from_response
+from .ids import InvalidNoyoId, is_noyo_id
 from .models import (
     Carrier,
     DisconnectionRequest,
@@ -241,7 +242,11 @@ class NoyoClient:
 
     async def _call(self, method: str, model: Any, template: str, ids: dict[str, str],
                     params: Params | None = None, body: Any = None) -> Any:
-        """``template`` is relative to /api/v1 with ``{name}`` slots filled from ``ids`` (encoded)."""
+        """``template`` is relative to /api/v1 with ``{name}`` slots filled from ``ids`` (UUIDs only:
+        anything else raises ``InvalidNoyoId`` before a call is made)."""
+        for name, value in ids.items():
+            if not is_noyo_id(value):
+                raise InvalidNoyoId(name)
         path = API + template.format(**{k: _seg(v) for k, v in ids.items()})
         response = await self.request(method, path, template=API + template,
                                       params=_clean(params or {}), json=body)
@@ -258,7 +263,7 @@ class NoyoClient:
         return await self._call(method, model, template, ids, body=body)
 
     async def _by_ids(self, model: type[M], template: str, param: str, ids: Iterable[str]) -> list[M]:
-        wanted = unique(ids)
+        wanted = [i for i in unique(ids) if is_noyo_id(i)]  # anything else cannot exist upstream
         pages = await asyncio.gather(*(
             self._get(Page[model], template, {param: ",".join(chunk), "page_size": MAX_PAGE_SIZE})
             for chunk in chunked(wanted, MAX_PAGE_SIZE)
@@ -289,7 +294,7 @@ class NoyoClient:
 
     async def carriers_by_ids(self, ids: Iterable[str]) -> list[Carrier]:
         """Carriers for ``ids`` in that order (unknown ids absent); 100 ids per upstream call."""
-        wanted = unique(ids)
+        wanted = [i for i in unique(ids) if is_noyo_id(i)]
         lists = await asyncio.gather(*(self.list_carriers(ids=chunk) for chunk in chunked(wanted, MAX_PAGE_SIZE)))
         return in_order(wanted, (c for found in lists for c in found))
 

@@ -60,24 +60,54 @@ _UPSTREAM: dict[str, tuple[str, str]] = {
 }
 
 
-_BAD_VARIABLE = re.compile(r"^Variable '\$(?P<name>\w+)' (?:got|has) invalid value")
-_AT_PATH = re.compile(r" at '(?P<path>[\w.\[\]]+)'")
-_EXPECTED = re.compile(r"(?:cannot represent an? |Expected value of type ')(?P<type>\w+)")
+_BAD_VARIABLE = re.compile(
+    r"^Variable '\$(?P<name>\w+)' (?:got|has) invalid value"
+    r"(?: at (?:'(?P<quoted>[\w.\[\]]*)'|(?P<path>[\w.\[\]]+)))?"
+)
+# Why graphql-core refused a value, most specific first; each reason names types and fields only.
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"Field '(?P<f>\w+)' of required type '(?P<t>[\w!\[\]]+)' was not provided"),
+     "required field '{f}' is missing"),
+    (re.compile(r"to include required field '(?P<f>\w+)'"), "required field '{f}' is missing"),
+    (re.compile(r"type '(?P<t>\w+)' not to include unknown field '(?P<f>\w+)'"), "'{f}' is not a field of {t}"),
+    (re.compile(r"Field '(?P<f>\w+)' is not defined by type '(?P<t>\w+)'"), "'{f}' is not a field of {t}"),
+    (re.compile(r"Expected non-nullable type '(?P<t>[\w!\[\]]+)' not to be None"), "expected a non-null {t}"),
+    (re.compile(r"Expected type '(?P<t>\w+)' to be a mapping"), "expected an object {t}"),
+    (re.compile(r"Value '?.*?'? does not exist in '(?P<t>\w+)' enum", re.S), "expected a value of the enum {t}"),
+    (re.compile(r"Expected (?:value of )?type '(?P<t>[\w!\[\]]+?)!?'"), "expected {t}"),
+    (re.compile(r"(?<!\w)(?P<t>(?!Value\b)\w+) cannot represent"), "expected {t}"),
+    (re.compile(r"Value cannot represent an? (?P<t>\w+)"), "expected {t}"),
+)
+_LITERAL = re.compile(
+    r"^(?:Expected value of type|(?:Value )?cannot represent|\w+ cannot represent|Value .* does not exist in)", re.S
+)
+
+
+def _reason(detail: str) -> str:
+    """The reason a value was refused (``expected Date``), never the value itself."""
+    for pattern, template in _REASONS:
+        match = pattern.search(detail)
+        if match:
+            return template.format(**match.groupdict())
+    return "invalid value"
 
 
 def _variable_error(error: GraphQLError) -> str | None:
-    """A client-facing message for a bad variable value that never repeats the value (PHI)."""
+    """``Variable $snapshot.employee.person.dateOfBirth: expected Date.``: a bad variable value,
+    named by its path with the reason, never repeating the value (it may be PHI)."""
     match = _BAD_VARIABLE.match(error.message)
     if match is None:
         return None
-    at = _AT_PATH.search(error.message)
-    expected = _EXPECTED.search(error.message)
-    return (
-        f"Variable '${match['name']}' has an invalid value"
-        + (f" at '{at['path']}'" if at else "")
-        + (f": expected {expected['type']}" if expected else "")
-        + "."
-    )
+    at = match["quoted"] or match["path"] or ""
+    path = match["name"] + (at if at.startswith((".", "[")) or not at else f".{at}")
+    return f"Variable ${path}: {_reason(error.message[match.end():])}."
+
+
+def _literal_error(message: str) -> str | None:
+    """A refused literal of the document, reported without the literal (it may be PHI)."""
+    if not _LITERAL.match(message):
+        return None
+    return f"Invalid literal value: {_reason(message)}."
 
 
 def upstream_code(exc: BaseException) -> tuple[str, str] | None:
@@ -115,7 +145,8 @@ def format_error(error: GraphQLError, request_id: str | None) -> GraphQLError:
     if original is None:  # syntax / validation errors describe the query itself
         if (error.extensions or {}).get("code"):
             return error
-        return _rebuild(error, error.message, {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED})
+        message = _literal_error(error.message) or error.message
+        return _rebuild(error, message, {**(error.extensions or {}), "code": GRAPHQL_VALIDATION_FAILED})
     if isinstance(original, GatewayError):
         return _rebuild(error, original.message, {"code": original.code, **original.extensions})
     if isinstance(original, GraphQLError) and (original.extensions or {}).get("code"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import strawberry
 
+from gateway.access_log import annotate
 from gateway.writes import ErrorCode, WriteError
 
 
@@ -40,6 +41,9 @@ def from_write_error(error: WriteError) -> MutationError:
 
 
 def from_write_errors(errors: list[WriteError]) -> list[MutationError]:
+    """The payload's ``errors``; the first code is also the request's access-log outcome."""
+    if errors:
+        annotate(outcome=str(getattr(errors[0].code, "value", errors[0].code)))
     return [from_write_error(e) for e in errors]
 
 

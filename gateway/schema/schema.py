@@ -9,6 +9,7 @@ from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types.execution import ExecutionContext
 
+from gateway.access_log import AccessLogExtension
 from gateway.metrics import MetricsExtension
 from gateway.security.extension import SecurityExtension
 
@@ -42,6 +43,7 @@ DOCUMENT_CACHE_SIZE = 256
 # the result for a document already validated under the same rules.
 DEFAULT_EXTENSIONS = (
     MetricsExtension,  # first: times the whole operation, rejections included
+    AccessLogExtension,  # sees the errors once ErrorFormatter gave them their codes
     ErrorFormatter,
     StaleDataExtension,
     SecurityExtension,

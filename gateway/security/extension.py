@@ -27,6 +27,8 @@ from graphql import (
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 
+from gateway.access_log import annotate
+
 from .limits import analyze
 from .principal import Principal
 from .settings import SecuritySettings
@@ -84,6 +86,7 @@ class SecurityExtension(SchemaExtension):
         variables = ctx.variables if isinstance(ctx.variables, dict) else {}
         found = analyze(ctx.schema._schema, fragments, operation, variables)
         self.cost = found.cost
+        annotate(cost=found.cost)
         context = ctx.context
         errors = []
         max_depth = _setting(context, "gateway_max_depth")

@@ -83,6 +83,8 @@ def install_redaction() -> None:
 
     _installed = factory
     logging.setLogRecordFactory(factory)
+    # httpx logs whole URLs, query strings (search terms) included; gateway.noyo logs path templates.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class JsonFormatter(logging.Formatter):
@@ -90,13 +92,17 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}"
+            + self.formatTime(record, "%z"),
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
         }
+        access = getattr(record, "access", None)
+        if isinstance(access, dict):  # gateway.access: the request's fields, built without PHI
+            entry.update(access)
         request_id = getattr(record, "request_id", None)
-        if request_id:
+        if request_id and "request_id" not in entry:
             entry["request_id"] = request_id
         if record.exc_text:
             entry["exception"] = redact(record.exc_text)
@@ -115,8 +121,6 @@ def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if isinstance(level, str) else level)
-    # httpx logs whole URLs, query strings (search terms) included; gateway.noyo logs path templates.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 __all__ = ["JsonFormatter", "configure_logging", "install_redaction", "redact", "request_id_var"]

@@ -24,13 +24,14 @@ import logging
 import uuid
 from typing import Any
 
+from gateway.access_log import PRINCIPAL_SCOPE_KEY, annotate
+
 from .authn import AuthenticationError, Authenticator
 from .logging import request_id_var
 from .ratelimit import RateLimiter
 
 logger = logging.getLogger("gateway.security")
 
-PRINCIPAL_SCOPE_KEY = "gateway.principal"
 REQUEST_ID_HEADER = b"x-request-id"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 
@@ -48,6 +49,7 @@ def _request_id(raw: bytes | None) -> str:
 
 
 def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> bytes:
+    annotate(outcome=code)
     ext: dict[str, Any] = {"code": code, **extensions}
     if request_id:
         ext["requestId"] = request_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..ids import lookup_id
 from .types import Carrier
 
 
@@ -12,7 +13,10 @@ from .types import Carrier
 class CarrierQueries:
     @strawberry.field(description="A carrier by id; null when it does not exist.")
     async def carrier(self, info: Info, id: strawberry.ID) -> Carrier | None:
-        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(id)))
+        carrier_id = lookup_id(id)
+        if carrier_id is None:
+            return None
+        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(carrier_id))
 
     @strawberry.field(description="Every carrier available to the platform.")
     async def carriers(self, info: Info) -> list[Carrier]:

@@ -8,6 +8,7 @@ from typing import Any
 import strawberry
 
 from ..errors import bad_input
+from ..ids import filter_id
 from .enums import DisconnectionSourceType, DisconnectionStatus
 
 
@@ -34,8 +35,8 @@ class DisconnectionRequestFilter:
             raise bad_input("`effectiveEndDateFrom` is after `effectiveEndDateTo`.", argument="filter")
         return {
             "status": self.status.value if self.status else None,
-            "carrier_ids": sorted(str(c) for c in self.carrier_ids) if self.carrier_ids else None,
-            "group_id": str(self.group_id) if self.group_id else None,
+            "carrier_ids": sorted(filter_id(c, "carrierIds") for c in self.carrier_ids) if self.carrier_ids else None,
+            "group_id": filter_id(self.group_id, "groupId"),
             "min_effective_end_date": self.effective_end_date_from,
             "max_effective_end_date": self.effective_end_date_to,
             "search": self.search or None,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import uuid
 from typing import Any
 
 import strawberry
 
-from gateway.writes import ErrorCode, WriteError
+from gateway.writes import WriteError
+from gateway.writes import check_id as uuid_problem
 
 from .enums import DisconnectionReason, DisconnectionRejectionReason
 
@@ -60,15 +60,6 @@ class EditDisconnectionInput:
             "reason": self.reason.value if self.reason else None,
             "context": self.context,
         })
-
-
-def uuid_problem(value: Any, path: tuple[str, ...]) -> list[WriteError]:
-    """A VALIDATION error when ``value`` is not a UUID (every Noyo id is one)."""
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return [WriteError(ErrorCode.VALIDATION, f"`{path[-1]}` must be a UUID.", path)]
-    return []
 
 
 def _clean(body: dict[str, Any]) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..ids import lookup_id
 from ..pagination import Page, build_page, window
 from .inputs import DisconnectionRequestFilter
 from .types import DisconnectionRequest
@@ -20,7 +21,10 @@ async def _page(info: Info, params: dict, first: int | None, after: str | None) 
 class DisconnectionQueries:
     @strawberry.field(description="A disconnection request by id; null when it does not exist.")
     async def disconnection_request(self, info: Info, id: strawberry.ID) -> DisconnectionRequest | None:
-        return DisconnectionRequest.maybe(await info.context.loaders.disconnection_request_by_id.load(str(id)))
+        request_id = lookup_id(id)
+        if request_id is None:
+            return None
+        return DisconnectionRequest.maybe(await info.context.loaders.disconnection_request_by_id.load(request_id))
 
     @strawberry.field(description="Disconnection requests matching ``filter``, in Noyo's order.")
     async def disconnection_requests(

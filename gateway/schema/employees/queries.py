@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..ids import lookup_id
 from .types import Employee
 
 
@@ -12,4 +13,7 @@ from .types import Employee
 class EmployeeQueries:
     @strawberry.field(description="An employee by id; null when it does not exist.")
     async def employee(self, info: Info, id: strawberry.ID) -> Employee | None:
-        return Employee.maybe(await info.context.loaders.employee_by_id.load(str(id)))
+        employee_id = lookup_id(id)
+        if employee_id is None:
+            return None
+        return Employee.maybe(await info.context.loaders.employee_by_id.load(employee_id))

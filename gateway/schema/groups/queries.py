@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from ..ids import filter_id, lookup_id
 from ..pagination import Page, build_page, window
 from .types import Group
 
@@ -13,7 +14,10 @@ from .types import Group
 class GroupQueries:
     @strawberry.field(description="A group by id; null when it does not exist.")
     async def group(self, info: Info, id: strawberry.ID) -> Group | None:
-        return Group.maybe(await info.context.loaders.group_by_id.load(str(id)))
+        group_id = lookup_id(id)
+        if group_id is None:
+            return None
+        return Group.maybe(await info.context.loaders.group_by_id.load(group_id))
 
     @strawberry.field(description="Groups, optionally by company name and/or connected carrier.")
     async def groups(
@@ -25,6 +29,6 @@ class GroupQueries:
         after: str | None = None,
     ) -> Page[Group]:
         win = window(first, after)
-        params = {"company": search or None, "carrier_id": str(carrier_id) if carrier_id else None}
+        params = {"company": search or None, "carrier_id": filter_id(carrier_id, "carrierId")}
         items, total = await info.context.loaders.groups_page(params, win.offset, win.limit)
         return build_page([Group.from_model(g) for g in items], total, win)

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from ..errors import bad_input
+from ..ids import filter_id, lookup_id
 from ..pagination import Page, build_page, window
 from .enums import MemberSnapshotStatus
 from .types import MemberSnapshot
@@ -27,8 +28,8 @@ def snapshot_params(
     if status is not None and status is MemberSnapshotStatus.UNKNOWN:
         raise bad_input("`status` cannot be UNKNOWN.", argument="status")
     return {
-        "group_id": str(group_id) if group_id else None,
-        "employee_id": str(employee_id) if employee_id else None,
+        "group_id": filter_id(group_id, "groupId"),
+        "employee_id": filter_id(employee_id, "employeeId"),
         "status": status.value if status else None,
     }
 
@@ -38,7 +39,10 @@ class SnapshotQueries:
     @strawberry.field(description="A member snapshot by id; null when it does not exist.")
     async def member_snapshot(self, info: Info, id: strawberry.ID) -> MemberSnapshot | None:
         # the detail endpoint: one call that also carries warnings and replaced_by
-        return MemberSnapshot.maybe(await info.context.loaders.member_snapshot_detail_by_id.load(str(id)))
+        snapshot_id = lookup_id(id)
+        if snapshot_id is None:
+            return None
+        return MemberSnapshot.maybe(await info.context.loaders.member_snapshot_detail_by_id.load(snapshot_id))
 
     @strawberry.field(description="Member snapshots, newest first as Noyo lists them.")
     async def member_snapshots(

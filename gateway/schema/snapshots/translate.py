@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +21,7 @@ from strawberry.types.unset import UnsetType
 from strawberry.utils.str_converters import to_camel_case
 
 from gateway.writes import ErrorCode, WriteError
+from gateway.writes import check_id as check_uuid
 
 Path = tuple[str, ...]
 UNKNOWN_VALUE = "__unknown__"
@@ -49,16 +49,6 @@ def check_pattern(value: str | None, pattern: re.Pattern[str], path: Path, expec
     if value is None or pattern.match(value):
         return []
     return [problem(path, f"`{path[-1]}` has an invalid format: expected {expected}.")]
-
-
-def check_uuid(value: Any, path: Path) -> list[WriteError]:
-    if value is None:
-        return []
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return [problem(path, f"`{path[-1]}` must be a UUID.")]
-    return []
 
 
 def check_not_blank(value: str | None, path: Path) -> list[WriteError]:

@@ -1,0 +1,148 @@
+"""The access log: one JSON line per HTTP request, logger ``gateway.access``.
+
+Fields: ``time`` (UTC, milliseconds), ``method``, ``path`` (never the query string, never the
+body), ``status``, ``duration_ms``, ``request_id``, ``caller`` (the principal's kind and
+subject: an API key's name or a token's subject, never a person's data), and for GraphQL
+``operation_type``, ``operation_name``, ``cost`` and ``outcome`` (``OK`` or the first error
+code, a mutation payload's included), plus ``upstream_calls`` (attempts sent to Noyo on behalf
+of this request).
+
+``AccessLogMiddleware`` is the outermost ASGI middleware: it opens an :class:`AccessRecord` in
+a context variable; the layers below fill it in through :func:`annotate` (the schema
+extension, the security middleware's refusals, the write path's payload errors) and the Noyo
+client counts its attempts through :func:`count_upstream_call`. Uvicorn's own access log is
+turned off in favour of this one.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import logging
+import time
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator
+
+from strawberry.extensions import SchemaExtension
+
+logger = logging.getLogger("gateway.access")
+
+REQUEST_ID_HEADER = b"x-request-id"
+PRINCIPAL_SCOPE_KEY = "gateway.principal"  # where the security middleware puts the caller
+MAX_PATH = 256
+
+
+@dataclass
+class AccessRecord:
+    """What one request did; see the module docstring for each field."""
+
+    method: str
+    path: str
+    status: int | None = None
+    duration_ms: float | None = None
+    request_id: str | None = None
+    caller: str | None = None
+    operation_type: str | None = None
+    operation_name: str | None = None
+    cost: int | None = None
+    outcome: str | None = None
+    upstream_calls: int = 0
+
+
+_current: contextvars.ContextVar[AccessRecord | None] = contextvars.ContextVar("gateway_access", default=None)
+
+
+def annotate(**fields: Any) -> None:
+    """Set fields of the current request's record (a no-op outside a request).
+
+    ``outcome`` keeps its first value: the first refusal or error code explains the request.
+    """
+    record = _current.get()
+    if record is None:
+        return
+    for name, value in fields.items():
+        if name == "outcome" and record.outcome not in (None, "OK"):
+            continue
+        setattr(record, name, value)
+
+
+def count_upstream_call() -> None:
+    """One more attempt sent to Noyo for the current request."""
+    record = _current.get()
+    if record is not None:
+        record.upstream_calls += 1
+
+
+def _timestamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _caller(principal: Any) -> str | None:
+    if principal is None:
+        return None
+    kind = getattr(principal, "kind", None) or "unknown"
+    subject = getattr(principal, "subject", None) or "-"
+    return f"{kind}:{subject}"[:128]
+
+
+class AccessLogMiddleware:
+    """Writes the access line once the response is sent (see the module docstring)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        record = AccessRecord(method=scope.get("method", "?"), path=scope.get("path", "")[:MAX_PATH])
+        token = _current.set(record)
+        started = time.perf_counter()
+
+        async def observed(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                record.status = message["status"]
+                for key, value in message.get("headers") or []:
+                    if key.lower() == REQUEST_ID_HEADER:
+                        record.request_id = value.decode("latin-1")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, observed)
+        except BaseException:
+            record.status = record.status or 500
+            raise
+        finally:
+            _current.reset(token)
+            record.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            record.caller = _caller(scope.get(PRINCIPAL_SCOPE_KEY))
+            fields = {"time": _timestamp(), **asdict(record)}
+            logger.info(
+                "%s %s %s %.1fms", record.method, record.path, record.status, record.duration_ms,
+                extra={"access": fields},
+            )
+
+
+class AccessLogExtension(SchemaExtension):
+    """Notes the operation's type, name and outcome on the request's access record."""
+
+    def on_operation(self) -> Iterator[None]:
+        try:
+            yield
+        finally:
+            ctx = self.execution_context
+            try:
+                operation_type = ctx.operation_type.value
+            except Exception:  # noqa: BLE001 - no document or no such operation
+                operation_type = None
+            name = ctx.operation_name
+            errors = list(getattr(ctx.result, "errors", None) or []) or list(ctx.pre_execution_errors or [])
+            codes = [(e.extensions or {}).get("code") for e in errors]
+            annotate(
+                operation_type=operation_type,
+                operation_name=name[:128] if isinstance(name, str) else None,
+                outcome=next((c for c in codes if c), "GRAPHQL_ERROR" if errors else "OK"),
+            )
+
+
+__all__ = ["PRINCIPAL_SCOPE_KEY", "AccessLogExtension", "AccessLogMiddleware", "AccessRecord", "annotate", "count_upstream_call"]
