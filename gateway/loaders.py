@@ -10,6 +10,13 @@ found). List fetchers (``groups_page``, ``disconnection_requests_page``,
 parameters under ``list:*`` resources and prime both the by-id loaders and the
 per-id cache entries, so nested fields of listed records cost nothing extra.
 
+Every read is recorded in the request's ``ReadLog`` (tags and freshness deadline of what the
+response was built from, for the response cache). Records read from the memory cache are
+validated once per stored entry, not on every hit. Per-key lists Noyo cannot batch are fetched
+concurrently, at most ``GATEWAY_UPSTREAM_FANOUT_LIMIT`` calls at a time per request; the
+disconnection requests of many groups take one comma-separated ``group_id`` call per chunk when
+``NOYO_DISCONNECTIONS_GROUP_ID_CSV`` is on (Noyo documents only the per-group path).
+
 Stale-if-error: when Noyo fails transiently (``TRANSIENT_ERRORS``) and the
 cache still holds a stale-usable entry, that entry is served and reported via
 ``on_stale(StaleNote)`` (the context collects them into response extensions).
@@ -39,7 +46,9 @@ from gateway.cache.resources import (  # noqa: F401 - re-exported: the loaders' 
     LIST_SNAPSHOTS,
     SNAPSHOT_DETAIL,
 )
+from gateway.cache.reads import ReadLog
 from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages
+from gateway.noyo.pagination import MAX_PAGE_SIZE, chunked
 from gateway.noyo import models
 
 M = TypeVar("M", bound=BaseModel)
@@ -64,14 +73,63 @@ def _dump(record: BaseModel) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude_unset=True)
 
 
+class _Validated:
+    """Models validated from the memory cache's stored values, kept per stored object.
+
+    The memory backend hands back the very object it stores, so a value seen before maps to
+    the model validated then (models are read-only to resolvers). Redis values are new objects
+    on every read: nothing to remember there.
+    """
+
+    MAX = 50_000
+
+    def __init__(self) -> None:
+        self._models: dict[int, tuple[Any, BaseModel]] = {}
+
+    def __call__(self, model: type[M], value: Any) -> M:
+        seen = self._models.get(id(value))
+        if seen is not None and seen[0] is value and type(seen[1]) is model:
+            return seen[1]  # type: ignore[return-value]
+        validated = model.model_validate(value)
+        if len(self._models) >= self.MAX:
+            self._models.clear()
+        self._models[id(value)] = (value, validated)  # holds ``value``: its id cannot be reused
+        return validated
+
+
+_VALIDATED: dict[int, _Validated] = {}
+
+
+def _validator(cache: Any) -> Callable[[type[M], Any], M]:
+    """The validation memo of a memory cache, or plain validation for a shared one."""
+    if getattr(getattr(cache, "backend", None), "distributed", True):
+        return lambda model, value: model.model_validate(value)
+    memo = _VALIDATED.get(id(cache))
+    if memo is None or len(_VALIDATED) > 64:
+        _VALIDATED.clear()
+        memo = _VALIDATED[id(cache)] = _Validated()
+    return memo
+
+
 class _Source:
     """Noyo + cache + settings: the read-through primitives every loader uses."""
 
-    def __init__(self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None) -> None:
+    def __init__(
+        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None,
+        reads: ReadLog | None = None,
+    ) -> None:
         self.noyo = noyo
         self.cache = cache
         self.settings = settings
         self._on_stale = on_stale
+        self.reads = reads
+        self.validate = _validator(cache)
+        self.fanout = asyncio.Semaphore(int(getattr(settings, "gateway_upstream_fanout_limit", 50)))
+
+    async def bounded(self, call: Awaitable[Any]) -> Any:
+        """Await one of many per-record upstream calls under the request's fan-out limit."""
+        async with self.fanout:
+            return await call
 
     def ttl(self, resource: str) -> int | None:
         field = RESOURCE_TTL_SETTINGS.get(resource) or _EXTRA_TTL_SETTINGS.get(resource)
@@ -88,13 +146,20 @@ class _Source:
     ) -> dict[str, Any]:
         """JSON values of ``keys`` (None = not found): cache first, ONE ``fetch(misses)``."""
         return await self.cache.fetch_many(
-            resource, keys, fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale
+            resource, keys, fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale,
+            reads=self.reads,
         )
 
     async def read_one(self, resource: str, params: Mapping[str, Any], fetch: Callable[[], Awaitable[Any]]) -> Any:
         return await self.cache.fetch_one(
-            resource, dict(params), fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale
+            resource, dict(params), fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale,
+            reads=self.reads,
         )
+
+    def contains(self, resource: str, records: Iterable[Any]) -> None:
+        """Records of ``resource`` listed inside something read: the response depends on them too."""
+        if self.reads is not None:
+            self.reads.contains(resource, (r.id for r in records))
 
     async def store(self, resource: str, records: Iterable[BaseModel]) -> None:
         """Prime the per-id cache entries of ``resource`` with freshly fetched records."""
@@ -113,7 +178,8 @@ def _by_id_loader(
 
     async def batch(ids: list[str]) -> list[M | None]:
         values = await source.read_many(resource, ids, fetch_json)
-        return [None if values.get(i) is None else model.model_validate(values[i]) for i in ids]
+        validate = source.validate
+        return [None if values.get(i) is None else validate(model, values[i]) for i in ids]
 
     return DataLoader(load_fn=batch)
 
@@ -125,22 +191,31 @@ def _list_loader(
     fetch_all: Callable[[str], Awaitable[list[M]]],
     item_resource: str | None = None,
     prime: DataLoader[str, Any] | None = None,
+    fetch_batch: Callable[[list[str]], Awaitable[dict[str, list[M]]]] | None = None,
 ) -> DataLoader[str, list[M]]:
     """A loader of every ``model`` belonging to a key (a group, an employee), cached per key.
 
-    Misses are fetched concurrently (Noyo has no batch filter for these lists). Fetched items
-    also fill ``item_resource``'s per-id cache and the ``prime`` loader.
+    Misses go to ``fetch_batch(keys)`` when given, else to ``fetch_all(key)`` per key,
+    concurrently under the request's fan-out limit. Fetched items also fill
+    ``item_resource``'s per-id cache and the ``prime`` loader.
     """
 
     async def fetch_json(keys: list[str]) -> dict[str, Any]:
-        results = await asyncio.gather(*(fetch_all(k) for k in keys))
+        if fetch_batch is not None:
+            found = await fetch_batch(keys)
+            results = [found.get(k, []) for k in keys]
+        else:
+            results = await asyncio.gather(*(source.bounded(fetch_all(k)) for k in keys))
         if item_resource:
             await source.store(item_resource, [r for records in results for r in records])
         return {k: [_dump(r) for r in records] for k, records in zip(keys, results)}
 
     async def batch(keys: list[str]) -> list[list[M]]:
         values = await source.read_many(resource, keys, fetch_json)
-        out = [[model.model_validate(v) for v in values.get(k) or []] for k in keys]
+        validate = source.validate
+        out = [[validate(model, v) for v in values.get(k) or []] for k in keys]
+        if item_resource:
+            source.contains(item_resource, (r for records in out for r in records))
         if prime is not None:
             prime.prime_many({r.id: r for records in out for r in records})  # type: ignore[attr-defined]
         return out
@@ -158,6 +233,11 @@ async def _gather_found(ids: list[str], get_one: Callable[[str], Awaitable[M]]) 
             return None
 
     return [r for r in await asyncio.gather(*(one(i) for i in ids)) if r is not None]
+
+
+def _bounded(s: _Source, get_one: Callable[[str], Awaitable[M]]) -> Callable[[str], Awaitable[M]]:
+    """``get_one`` under the request's fan-out limit."""
+    return lambda i: s.bounded(get_one(i))
 
 
 # -- the loaders named by key ----------------------------------------------------------------
@@ -188,7 +268,7 @@ def MemberSnapshotDetailByIdLoader(s: _Source) -> DataLoader[str, models.MemberS
     """Full snapshots (warnings, created members): one ``GET /member_snapshots/{id}`` per miss."""
 
     async def fetch(ids: list[str]) -> list[models.MemberSnapshot]:
-        return await _gather_found(ids, s.noyo.get_member_snapshot)
+        return await _gather_found(ids, _bounded(s, s.noyo.get_member_snapshot))
 
     return _by_id_loader(s, SNAPSHOT_DETAIL, models.MemberSnapshot, fetch)
 
@@ -197,7 +277,7 @@ def EmployeeByIdLoader(s: _Source) -> DataLoader[str, models.Employee | None]:
     """Employees: Noyo has no batch filter, so one ``GET /employees/{id}`` per miss, concurrently."""
 
     async def fetch(ids: list[str]) -> list[models.Employee]:
-        return await _gather_found(ids, s.noyo.get_employee)
+        return await _gather_found(ids, _bounded(s, s.noyo.get_employee))
 
     return _by_id_loader(s, "employee", models.Employee, fetch)
 
@@ -221,7 +301,43 @@ def DisconnectionRequestsByGroupIdLoader(
             lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n)
         )
 
-    return _list_loader(s, "disconnections_by_group", models.DisconnectionRequest, fetch_all, "disconnection", prime)
+    batched = fetch_disconnections_of_groups(s) if s.settings.noyo_disconnections_group_id_csv else None
+    return _list_loader(
+        s, "disconnections_by_group", models.DisconnectionRequest, fetch_all, "disconnection", prime, batched
+    )
+
+
+def fetch_disconnections_of_groups(
+    s: _Source,
+) -> Callable[[list[str]], Awaitable[dict[str, list[models.DisconnectionRequest]]]]:
+    """Disconnection requests of many groups via ``GET /group_disconnection_requests?group_id=a,b``:
+    one call per chunk of group ids (more pages, when there are, fetched together), grouped by
+    ``group_id`` in Noyo's list order (oldest first), as the per-group path returns them."""
+
+    async def chunk(group_ids: list[str]) -> list[models.DisconnectionRequest]:
+        csv = ",".join(group_ids)
+
+        def page(offset: int) -> Awaitable[models.Page[models.DisconnectionRequest]]:
+            return s.noyo.list_disconnection_requests(group_id=csv, offset=offset, page_size=MAX_PAGE_SIZE)
+
+        first = await page(0)
+        items = list(first.items)
+        total = first.meta.total_records
+        if total is not None and total > len(items) and len(items) == MAX_PAGE_SIZE:
+            rest = await asyncio.gather(*(s.bounded(page(o)) for o in range(MAX_PAGE_SIZE, total, MAX_PAGE_SIZE)))
+            items.extend(r for p in rest for r in p.items)
+        return items
+
+    async def fetch(group_ids: list[str]) -> dict[str, list[models.DisconnectionRequest]]:
+        size = int(s.settings.noyo_disconnections_group_id_chunk)
+        pages = await asyncio.gather(*(chunk(c) for c in chunked(group_ids, size)))
+        by_group: dict[str, list[models.DisconnectionRequest]] = {g: [] for g in group_ids}
+        for request in sorted((r for p in pages for r in p), key=lambda r: (r.created, r.id)):
+            if request.group_id in by_group:
+                by_group[request.group_id].append(request)
+        return by_group
+
+    return fetch
 
 
 def EnrollmentsByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[models.IndividualEnrollment]]:
@@ -247,7 +363,7 @@ def CoveragesByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[dict[str, An
                 return None
             return list(snapshot.get("coverages") or [])
 
-        return dict(zip(ids, await asyncio.gather(*(one(i) for i in ids))))
+        return dict(zip(ids, await asyncio.gather(*(s.bounded(one(i)) for i in ids))))
 
     async def batch(ids: list[str]) -> list[list[dict[str, Any]] | None]:
         values = await s.read_many(COVERAGES_BY_EMPLOYEE, ids, fetch)
@@ -263,9 +379,10 @@ class Loaders:
     """Every loader and list fetcher of one GraphQL request."""
 
     def __init__(
-        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None = None
+        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None = None,
+        reads: ReadLog | None = None,
     ) -> None:
-        s = self._source = _Source(noyo, cache, settings, on_stale)
+        s = self._source = _Source(noyo, cache, settings, on_stale, reads)
         self.group_by_id = GroupByIdLoader(s)
         self.carrier_by_id = CarrierByIdLoader(s)
         self.group_connection_by_id = GroupConnectionByIdLoader(s)
@@ -305,7 +422,8 @@ class Loaders:
 
         key = {**params, "offset": offset, "page_size": page_size}
         value = await s.read_one(list_resource, key, fetch)
-        items = [model.model_validate(v) for v in value["items"]]
+        items = [s.validate(model, v) for v in value["items"]]
+        s.contains(item_resource, items)
         prime.prime_many({r.id: r for r in items})  # type: ignore[attr-defined]
         return items[:limit], int(value["total"])
 
@@ -343,6 +461,7 @@ class Loaders:
             await s.store("carrier", carriers)
             return [_dump(c) for c in carriers]
 
-        carriers = [models.Carrier.model_validate(v) for v in await s.read_one(LIST_CARRIERS, {"all": True}, fetch)]
+        carriers = [s.validate(models.Carrier, v) for v in await s.read_one(LIST_CARRIERS, {"all": True}, fetch)]
+        s.contains("carrier", carriers)
         self.carrier_by_id.prime_many({c.id: c for c in carriers})
         return carriers

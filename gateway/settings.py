@@ -94,6 +94,31 @@ class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/secur
         description="Serve Prometheus metrics at GET /metrics (no credentials; no ids or PHI in labels).",
     )
 
+    # -- Response cache and fan-out (read speed) ---------------------------------------
+    gateway_response_cache_enabled: bool = Field(
+        default=True,
+        description="Cache whole query responses (keyed by document, variables and the caller's permissions).",
+    )
+    gateway_response_cache_max_ttl: int = Field(
+        default=300, ge=1,
+        description="Upper bound of a cached response's life in seconds; the shortest TTL of what it read wins.",
+    )
+    gateway_response_cache_max_entries: int = Field(
+        default=10_000, ge=1, description="Responses kept per process with memory:// (least recently used go first)."
+    )
+    gateway_upstream_fanout_limit: int = Field(
+        default=50, ge=1,
+        description="Per-record upstream calls one request may run at once (lists Noyo cannot batch).",
+    )
+    noyo_disconnections_group_id_csv: bool = Field(
+        default=False,
+        description="Fetch the disconnection requests of many groups in one call with a comma-separated "
+        "`group_id` filter (not in Noyo's documentation: off = one documented per-group call each).",
+    )
+    noyo_disconnections_group_id_chunk: int = Field(
+        default=50, ge=1, le=100, description="Group ids per comma-separated `group_id` call."
+    )
+
     @property
     def bus_url(self) -> str:
         """``GATEWAY_BUS_URL``, or the cache URL when it is not set."""

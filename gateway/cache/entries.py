@@ -23,6 +23,7 @@ class Entry:
     stored_at: float
     fresh: bool
     age: float
+    expires_at: float = 0.0  # when it stops being fresh (wall clock)
 
 
 def pack(value: Any, *, now: float, ttl: float, stale_window: float, generation: int) -> dict[str, Any]:
@@ -50,4 +51,4 @@ def unpack(raw: Any, *, now: float, generation: int) -> Entry | None:
     age = max(0.0, now - stored_at)
     if age >= ttl + stale_window:
         return None
-    return Entry(value=value, stored_at=stored_at, fresh=age < ttl, age=age)
+    return Entry(value=value, stored_at=stored_at, fresh=age < ttl, age=age, expires_at=stored_at + ttl)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 from .backends import Backend
 from .entries import Entry, backend_ttl, pack, unpack
 from .keys import KeyBuilder, params_key
+from .reads import ReadLog, entity_tag, resource_tag
 from .singleflight import SingleFlight, wait
 
 logger = logging.getLogger("gateway.cache")
@@ -20,6 +22,7 @@ Clock = Callable[[], float]
 OnStale = Callable[[str, str, float], None]
 FetchMany = Callable[[list[str]], Awaitable[Mapping[str, Any]]]
 StaleOn = tuple[type[BaseException], ...]
+OnInvalidate = Callable[[list[str]], Awaitable[None]]
 
 
 @dataclass
@@ -72,6 +75,9 @@ class Cache:
         self.stats = CacheStats()
         self._flights = SingleFlight()
         self._generations: dict[str, int] = {}  # last seen per resource: saves a GET in set_many
+        #: Called with the read tags (``gateway.cache.reads``) of every deletion and invalidation,
+        #: so whatever was built from those entries (cached responses) goes with them.
+        self.on_invalidate: OnInvalidate | None = None
 
     @classmethod
     def from_url(
@@ -144,11 +150,13 @@ class Cache:
 
     async def delete_many(self, resource: str, ids: Iterable[str]) -> None:
         """Remove entries (one DEL); use after a write that changes them."""
-        keys = [self.keys.entity_key(resource, i) for i in dict.fromkeys(ids)]
+        unique = list(dict.fromkeys(ids))
+        keys = [self.keys.entity_key(resource, i) for i in unique]
         try:
             await self.backend.delete_many(keys)
         except Exception as exc:
             self._backend_failed("delete", resource, exc, level=logging.ERROR)
+        await self._invalidated([entity_tag(resource, i) for i in unique])
 
     async def invalidate_queries(self, resource: str) -> None:
         """Invalidate every cached entry of ``resource`` (all its lists/queries) on every replica:
@@ -157,8 +165,17 @@ class Cache:
             generation = await self.backend.incr(self.keys.generation_key(resource))
         except Exception as exc:
             self._backend_failed("invalidate", resource, exc, level=logging.ERROR)
+        else:
+            self._generations[resource] = generation
+        await self._invalidated([resource_tag(resource)])
+
+    async def _invalidated(self, tags: list[str]) -> None:
+        if self.on_invalidate is None or not tags:
             return
-        self._generations[resource] = generation
+        try:
+            await self.on_invalidate(tags)
+        except Exception as exc:  # noqa: BLE001 - the entity cache is already consistent
+            logger.error("dependent purge failed for %d tag(s): %s", len(tags), type(exc).__name__)
 
     def forget_local(self, resources: Iterable[str]) -> None:
         """Drop what this process remembers of ``resources`` (their last seen generation), after
@@ -180,6 +197,8 @@ class Cache:
         ttl: int | None = None,
         stale_on: StaleOn = (),
         on_stale: OnStale | None = None,
+        reads: ReadLog | None = None,
+        per_id: bool = True,
     ) -> dict[str, Any]:
         """Values of ``ids`` (``None`` = not found), reading through the cache.
 
@@ -190,20 +209,32 @@ class Cache:
         raises one of ``stale_on`` and every id it was for has a stale-usable entry, those stale
         values are returned and ``on_stale(resource, id, age_seconds)`` is called for each;
         otherwise the exception propagates.
+
+        ``reads`` (when given) records the tags of ``ids`` and when the earliest of them stops
+        being fresh (``per_id=False`` records only the resource, for query-keyed lists).
         """
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
         entries, generation = await self._read(resource, wanted)
-        found = {i: e.value for i, e in entries.items() if e.fresh}
+        found = {}
+        expires_at = math.inf
+        for i, e in entries.items():
+            if e.fresh:
+                found[i] = e.value
+                expires_at = min(expires_at, e.expires_at)
         self.stats.hits += len(found)
         missing = [i for i in wanted if i not in found]
         if missing:
             self.stats.misses += len(missing)
+            fetched_at = self.clock()
             fetched, failures = await self._fetch_missing(resource, missing, fetch, generation, ttl)
             found.update(fetched)
+            expires_at = min(expires_at, fetched_at + (self.ttl_for(resource) if ttl is None else ttl))
             if failures:
                 self._serve_stale(resource, failures, entries, stale_on, on_stale, found)
+        if reads is not None:
+            reads.record(resource, wanted, expires_at, per_id=per_id)
         return {i: found.get(i) for i in wanted}
 
     async def fetch_one(
@@ -215,6 +246,7 @@ class Cache:
         ttl: int | None = None,
         stale_on: StaleOn = (),
         on_stale: OnStale | None = None,
+        reads: ReadLog | None = None,
     ) -> Any:
         """:meth:`fetch_many` for one key; a mapping ``key`` is a query's parameters (hashed)."""
         id = key if isinstance(key, str) else params_key(key)
@@ -223,7 +255,8 @@ class Cache:
             return {id: await fetch()}
 
         values = await self.fetch_many(
-            resource, [id], fetch_batch, ttl=ttl, stale_on=stale_on, on_stale=on_stale
+            resource, [id], fetch_batch, ttl=ttl, stale_on=stale_on, on_stale=on_stale,
+            reads=reads, per_id=isinstance(key, str),
         )
         return values[id]
 

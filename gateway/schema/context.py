@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from gateway.cache.reads import ReadLog
 from gateway.loaders import Loaders, StaleNote
 from gateway.noyo import request_id as upstream_request_id
 
@@ -24,6 +25,9 @@ class Context:
     request_id: str
     stale: list[StaleNote] = field(default_factory=list)
     principal: Any = None  # set by the security layer (scopes, PHI masking)
+    reads: ReadLog = field(default_factory=ReadLog)  # what the response was built from (response cache)
+    operation: Any = None  # set once the operation is known: its type and whether it introspects
+    selections: dict[int, frozenset[str]] = field(default_factory=dict)  # see ``schema.selection``
 
 
 def _request_id(request: Any) -> str:
@@ -37,7 +41,8 @@ def _request_id(request: Any) -> str:
 async def build_context(request: Any, response: Any, services: Any) -> Context:
     """A ``Context`` for one GraphQL request; its loaders live exactly as long as the request."""
     stale: list[StaleNote] = []
-    loaders = Loaders(services.noyo, services.cache, services.settings, on_stale=stale.append)
+    reads = ReadLog()
+    loaders = Loaders(services.noyo, services.cache, services.settings, on_stale=stale.append, reads=reads)
     request_id = _request_id(request)
     upstream_request_id.set(request_id)  # the Noyo client forwards it upstream
     if response is not None and hasattr(response, "headers"):
@@ -52,4 +57,5 @@ async def build_context(request: Any, response: Any, services: Any) -> Context:
         loaders=loaders,
         request_id=request_id,
         stale=stale,
+        reads=reads,
     )

@@ -12,6 +12,7 @@ from gateway.noyo import models
 
 from ..carriers.types import Carrier
 from ..scalars import from_epoch, to_enum
+from ..selection import selected_names
 from .enums import DisconnectionSourceType, DisconnectionStatus
 
 if TYPE_CHECKING:
@@ -66,10 +67,12 @@ class DisconnectionRequest:
 
     @strawberry.field(description="The group; null when Noyo no longer knows it.")
     async def group(self, info: Info) -> LazyGroup | None:
-        from ..groups.types import Group
+        from ..groups.types import INLINE_FIELDS, Group
 
         if not self.group_id:
             return None
+        if self.group_name is not None and selected_names(info) <= INLINE_FIELDS:
+            return Group.inline(str(self.group_id), self.group_name)  # Noyo sent the name inline
         return Group.maybe(await info.context.loaders.group_by_id.load(str(self.group_id)))
 
     @strawberry.field

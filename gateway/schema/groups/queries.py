@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import Page, build_page, window
+from ..selection import selected_names
 from .types import Group
+
+
+def _prefetch(future: asyncio.Future) -> None:
+    """Let a load run ahead; whoever awaits it later sees its outcome (unawaited: ignored)."""
+    future.add_done_callback(lambda f: f.cancelled() or f.exception())
 
 
 @strawberry.type
@@ -17,7 +25,14 @@ class GroupQueries:
         group_id = lookup_id(id)
         if group_id is None:
             return None
-        return Group.maybe(await info.context.loaders.group_by_id.load(group_id))
+        loaders = info.context.loaders
+        wanted = selected_names(info)
+        # the group's lists need only its id: start them with the group itself
+        if wanted & {"connections", "status"}:
+            _prefetch(loaders.connections_by_group_id.load(group_id))
+        if wanted & {"disconnectionRequests", "status"}:
+            _prefetch(loaders.disconnection_requests_by_group_id.load(group_id))
+        return Group.maybe(await loaders.group_by_id.load(group_id))
 
     @strawberry.field(description="Groups, optionally by company name and/or connected carrier.")
     async def groups(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import strawberry
@@ -16,6 +17,10 @@ from ..snapshots.queries import snapshot_page, snapshot_params
 from ..snapshots.types import MemberSnapshot
 from .connection_types import GroupCarrierConnection
 from .status import GroupCarrierStatus, carrier_statuses
+
+
+#: The fields ``Group.inline`` answers truthfully.
+INLINE_FIELDS = frozenset({"id", "name", "__typename"})
 
 
 @strawberry.type(description="An employer group on the platform.")
@@ -46,6 +51,14 @@ class Group:
     def maybe(cls, g: models.Group | None) -> Group | None:
         return None if g is None else cls.from_model(g)
 
+    @classmethod
+    def inline(cls, id: str, name: str) -> Group:
+        """A group known only by the id and name another record carries inline (Noyo's
+        ``group_name``): for selections of ``id`` and ``name`` alone (see ``INLINE_FIELDS``)."""
+        unknown = dt.datetime.fromtimestamp(0, dt.timezone.utc)
+        return cls(id=strawberry.ID(id), version="", name=name, dba_name=None, sic_code=None,
+                   organization_id=None, created=unknown, modified=unknown)
+
     @strawberry.field(description="The group's connections with carriers.")
     async def connections(self, info: Info) -> list[GroupCarrierConnection]:
         connections = await info.context.loaders.connections_by_group_id.load(str(self.id))
@@ -65,8 +78,9 @@ class Group:
     @strawberry.field(description="One entry per carrier the group is connected with: its current standing.")
     async def status(self, info: Info) -> list[GroupCarrierStatus]:
         loaders = info.context.loaders
-        connections = await loaders.connections_by_group_id.load(str(self.id))
-        if not connections:
-            return []
-        requests = await loaders.disconnection_requests_by_group_id.load(str(self.id))
-        return carrier_statuses(connections, requests)
+        # both lists start together (one batch each across every group in the response)
+        connections, requests = await asyncio.gather(
+            loaders.connections_by_group_id.load(str(self.id)),
+            loaders.disconnection_requests_by_group_id.load(str(self.id)),
+        )
+        return carrier_statuses(connections, requests) if connections else []

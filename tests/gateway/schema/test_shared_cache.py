@@ -8,15 +8,16 @@ from tests.gateway.conftest import GraphQLClient, make_gateway_settings, running
 
 from .support import data
 
-QUERY = """{ reviewQueue(first: 50) { totalCount edges { node { id group { name } carrier { displayName } } } }
+QUERY = """{ reviewQueue(first: 50) { totalCount edges { node { id group { name dbaName } carrier { displayName } } } }
   carriers { id } }"""
 
 pytestmark = pytest.mark.redis
 
 
 async def test_a_cold_replica_is_served_from_the_shared_redis(redis_url, cache_namespace, emulator_app, upstream_counts):
-    # given: two gateways on the same Redis namespace
-    settings = make_gateway_settings(cache_namespace, gateway_cache_url=redis_url)
+    # given: two gateways on the same Redis namespace (records only: no whole-response cache)
+    settings = make_gateway_settings(cache_namespace, gateway_cache_url=redis_url,
+                                     gateway_response_cache_enabled=False)
     async with running_gateway(settings, emulator_app) as (_, first_client):
         async with running_gateway(settings, emulator_app) as (_, second_client):
             # when: the first answers a query, then the (cold) second answers it
