@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from .access_log import AccessLogMiddleware, count_upstream_call
 from .cache import Cache, cache_from_settings
+from .cache.responses import ResponseCache
 from .events import Bus
 from .idempotency import IdempotencyStore
 from .metrics import GatewayMetrics
@@ -41,6 +42,23 @@ class Services:
     idempotency: IdempotencyStore
     bus: Bus
     metrics: GatewayMetrics | None = None  # None when GATEWAY_METRICS_ENABLED is off
+    responses: ResponseCache | None = None  # None when GATEWAY_RESPONSE_CACHE_ENABLED is off
+
+
+_SDL: dict[int, str] = {}
+
+
+def _sdl(schema: Any) -> str:
+    """The schema's SDL, printed once per process (it names the response cache's entries)."""
+    if id(schema) not in _SDL:
+        _SDL[id(schema)] = schema.as_str()
+    return _SDL[id(schema)]
+
+
+def app_factory() -> Starlette:
+    """``create_app()`` from the environment: the import string ``uvicorn --factory`` (and
+    ``noyo-gateway serve --workers N``) starts in every worker process."""
+    return create_app()
 
 
 def create_app(
@@ -73,11 +91,23 @@ def create_app(
         if metrics is not None:
             noyo.tokens.on_fetch = metrics.observe_token_fetch
             metrics.cache_stats = cache.stats
-        app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics)
+        responses = None
+        if settings.gateway_response_cache_enabled:
+            # the entity cache's clock: freshness deadlines of reads are on it
+            responses = ResponseCache.from_settings(settings, schema_sdl=_sdl(schema), clock=lambda: cache.clock())
+            cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
+            responses.listen(bus)
+        graphql.responses, graphql.metrics = responses, metrics
+        if metrics is not None and responses is not None:
+            metrics.response_cache_stats = responses.stats
+        app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
         try:
             yield
         finally:
+            graphql.responses = None
+            if responses is not None:
+                await responses.close()
             await bus.close()
             await noyo.aclose()
             await cache.close()
@@ -131,4 +161,4 @@ def _observer(metrics: GatewayMetrics | None) -> Any:
     return observe
 
 
-__all__ = ["Services", "create_app"]
+__all__ = ["Services", "app_factory", "create_app"]

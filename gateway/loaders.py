@@ -47,6 +47,7 @@ from gateway.cache.resources import (  # noqa: F401 - re-exported: the loaders' 
     SNAPSHOT_DETAIL,
 )
 from gateway.cache.reads import ReadLog
+from gateway.cache.validated import validator
 from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages
 from gateway.noyo.pagination import MAX_PAGE_SIZE, chunked
 from gateway.noyo import models
@@ -73,44 +74,6 @@ def _dump(record: BaseModel) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude_unset=True)
 
 
-class _Validated:
-    """Models validated from the memory cache's stored values, kept per stored object.
-
-    The memory backend hands back the very object it stores, so a value seen before maps to
-    the model validated then (models are read-only to resolvers). Redis values are new objects
-    on every read: nothing to remember there.
-    """
-
-    MAX = 50_000
-
-    def __init__(self) -> None:
-        self._models: dict[int, tuple[Any, BaseModel]] = {}
-
-    def __call__(self, model: type[M], value: Any) -> M:
-        seen = self._models.get(id(value))
-        if seen is not None and seen[0] is value and type(seen[1]) is model:
-            return seen[1]  # type: ignore[return-value]
-        validated = model.model_validate(value)
-        if len(self._models) >= self.MAX:
-            self._models.clear()
-        self._models[id(value)] = (value, validated)  # holds ``value``: its id cannot be reused
-        return validated
-
-
-_VALIDATED: dict[int, _Validated] = {}
-
-
-def _validator(cache: Any) -> Callable[[type[M], Any], M]:
-    """The validation memo of a memory cache, or plain validation for a shared one."""
-    if getattr(getattr(cache, "backend", None), "distributed", True):
-        return lambda model, value: model.model_validate(value)
-    memo = _VALIDATED.get(id(cache))
-    if memo is None or len(_VALIDATED) > 64:
-        _VALIDATED.clear()
-        memo = _VALIDATED[id(cache)] = _Validated()
-    return memo
-
-
 class _Source:
     """Noyo + cache + settings: the read-through primitives every loader uses."""
 
@@ -123,7 +86,7 @@ class _Source:
         self.settings = settings
         self._on_stale = on_stale
         self.reads = reads
-        self.validate = _validator(cache)
+        self.validate = validator(cache)
         self.fanout = asyncio.Semaphore(int(getattr(settings, "gateway_upstream_fanout_limit", 50)))
 
     async def bounded(self, call: Awaitable[Any]) -> Any:

@@ -45,6 +45,9 @@ CACHE_STATS = {
     "backend_errors": "backend_errors",
 }
 
+# Exported from ``gateway.cache.responses.ResponseCacheStats`` (whole responses).
+RESPONSE_CACHE_STATS = ("hits", "misses", "stores", "skipped_stores", "purges", "errors")
+
 _ID_SEGMENT = re.compile(
     r"(?<=/)(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|\d+)(?=/|$)"
 )
@@ -70,6 +73,14 @@ class _CacheStatsCollector(Collector):
             family.add_metric([], float(getattr(stats, attribute, 0) if stats is not None else 0))
             yield family
 
+        responses = self._metrics.response_cache_stats
+        for attribute in RESPONSE_CACHE_STATS:
+            family = CounterMetricFamily(
+                f"{PREFIX}_response_cache_{attribute}", f"Response cache {attribute.replace('_', ' ')}."
+            )
+            family.add_metric([], float(getattr(responses, attribute, 0) if responses is not None else 0))
+            yield family
+
     def describe(self) -> list[Any]:
         return []
 
@@ -80,6 +91,7 @@ class GatewayMetrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
         self.cache_stats: Any = None  # the running cache's ``CacheStats``, set by the lifespan
+        self.response_cache_stats: Any = None  # the response cache's ``ResponseCacheStats``
         self.upstream_requests = Counter(
             f"{PREFIX}_upstream_requests",
             "Attempts against Noyo by method, path template and outcome (HTTP status or error name).",

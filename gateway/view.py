@@ -7,24 +7,37 @@ Security duties here (the HTTP checks before it are ``gateway.security.middlewar
 - persisted operations (trusted documents or APQ) are resolved before execution;
 - JSON array batching is refused unless ``GATEWAY_BATCHING_MAX_OPERATIONS`` > 0;
 - production: no GraphiQL, no "Did you mean ...?" suggestions in error messages.
+
+The hot path: with the response cache on, a single operation's key is computed from the raw
+body (or query string) before anything is parsed, and a hit is answered right here (authentication
+and rate limits have run in the middleware before; metrics count it). A miss runs Strawberry and,
+when the operation is a query that read something and produced no errors or stale data, its body
+is stored. Bodies are encoded with orjson. GET requests naming a persisted document get an ETag
+and ``304 Not Modified`` for a matching ``If-None-Match``.
 """
 
 from __future__ import annotations
 
 import re
+import time
+import urllib.parse
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
 
 from .access_log import annotate
+from .cache.responses import ResponseCache, document_hash, with_miss_extension
 from .security.middleware import PRINCIPAL_SCOPE_KEY
-from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id
+from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id, requested_hash
 from .security.principal import Principal
 from .security.scoping import scope_context
 from .settings import Settings
@@ -60,6 +73,93 @@ def strip_suggestions(message: str) -> str:
     return _SUGGESTION.sub("", message)
 
 
+@dataclass
+class _Pending:
+    """A miss being executed: where its body goes once it is known to be cacheable."""
+
+    key: str
+    started_at: float
+    conditional: bool  # GET of a persisted document: answer with an ETag
+    context: Any = None
+    cacheable: bool = False
+    body: bytes | None = None
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("gateway_response_pending", default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Operation:
+    digest: str
+    operation_name: Any
+    variables: Any
+    persisted: bool
+
+
+def _operation(data: Any) -> _Operation | None:
+    """The cache-relevant parts of one request's JSON, or None (batches, malformed, no document)."""
+    if not isinstance(data, dict):
+        return None
+    data = normalise_document_id(data)
+    query, variables, extensions = data.get("query"), data.get("variables"), data.get("extensions")
+    if not isinstance(variables, (dict, type(None))) or not isinstance(extensions, (dict, type(None))):
+        return None
+    requested = requested_hash(extensions)
+    if isinstance(query, str):
+        digest = document_hash(query)
+        if requested is not None and requested != digest:
+            return None  # the normal path reports the mismatch
+    elif query is None and requested is not None:
+        digest = requested
+    else:
+        return None
+    return _Operation(digest, data.get("operationName"), variables, requested is not None)
+
+
+def _from_query_string(raw: bytes) -> _Operation | None:
+    params = dict(urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
+    data: dict[str, Any] = {k: params[k] for k in ("query", "operationName", "documentId") if k in params}
+    try:
+        for name in ("variables", "extensions"):
+            if params.get(name):
+                data[name] = orjson.loads(params[name])
+    except orjson.JSONDecodeError:
+        return None
+    return _operation(data)
+
+
+async def _read_body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Any:
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
+    for key, value in scope.get("headers") or ():
+        if key == name:
+            return value
+    return None
+
+
 class GatewayGraphQL(GraphQL):
     """Strawberry's ASGI view, building our per-request context and a GraphiQL with an example."""
 
@@ -74,6 +174,90 @@ class GatewayGraphQL(GraphQL):
         self.settings = settings
         self.production = production
         self.persisted = persisted
+        self.responses: ResponseCache | None = None  # set by the app's lifespan
+        self.metrics: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        responses = self.responses
+        if scope["type"] != "http" or responses is None:
+            await super().__call__(scope, receive, send)
+            return
+        started = time.perf_counter()
+        operation = None
+        if scope["method"] == "POST":
+            body = await _read_body(receive)
+            receive = _replay(body)
+            try:
+                operation = _operation(orjson.loads(body))
+            except orjson.JSONDecodeError:
+                operation = None
+        elif scope["method"] == "GET" and scope.get("query_string"):
+            operation = _from_query_string(scope["query_string"])
+        if operation is None:
+            await self._respond(scope, receive, send, None)
+            return
+        principal = scope.get(PRINCIPAL_SCOPE_KEY)
+        key = responses.key(operation.digest, operation.operation_name, operation.variables,
+                            principal if isinstance(principal, Principal) else NOBODY)
+        conditional = operation.persisted and scope["method"] == "GET"
+        stored = await responses.lookup(key)
+        if stored is None:
+            await self._respond(scope, receive, send, _Pending(key, responses.clock(), conditional))
+            return
+        headers = [(b"age", str(responses.age(stored)).encode()), (b"x-response-cache", b"hit")]
+        if conditional:
+            headers.append((b"etag", stored.etag.encode()))
+            if _header(scope, b"if-none-match") in (stored.etag.encode(), b"*"):
+                await send({"type": "http.response.start", "status": 304, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                self._observe(started, operation)
+                return
+        payload = responses.render(stored)
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": payload})
+        self._observe(started, operation)
+
+    def _observe(self, started: float, operation: _Operation) -> None:
+        """A hit is an operation like any other for the access log and the metrics."""
+        name = operation.operation_name if isinstance(operation.operation_name, str) else None
+        annotate(operation_type="query", operation_name=name, outcome="OK")
+        if self.metrics is not None:
+            self.metrics.observe_operation("query", True, time.perf_counter() - started)
+
+    async def _respond(self, scope: Any, receive: Any, send: Any, pending: _Pending | None) -> None:
+        """Strawberry's handling of one request; a cacheable miss's body is stored on the way."""
+        token = _PENDING.set(pending)
+        try:
+            try:
+                response = await self.run(Request(scope=scope, receive=receive))
+            except HTTPException as exc:
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            if pending is not None and pending.body is not None and response.status_code == 200:
+                assert self.responses is not None
+                stored = await self.responses.save(pending.key, pending.body, pending.context.reads,
+                                                   pending.started_at)
+                response.headers["x-response-cache"] = "miss"
+                if stored is not None and pending.conditional:
+                    response.headers["etag"] = stored.etag
+        finally:
+            _PENDING.reset(token)
+        await response(scope, receive, send)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        pending = _PENDING.get()
+        if pending is not None and pending.cacheable and isinstance(response_data, dict):
+            body = pending.body = with_miss_extension(response_data)
+        else:
+            body = orjson.dumps(response_data)
+        response = Response(body, status_code=sub_response.status_code or 200, media_type="application/json")
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Any:
         from .schema.context import build_context
@@ -104,7 +288,16 @@ class GatewayGraphQL(GraphQL):
             except PersistedQueryError as exc:
                 error = GraphQLError(exc.message, extensions={"code": exc.code})
                 return ExecutionResult(data=None, errors=[error])
-        return await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
+                                              request_data)
+        pending = _PENDING.get()
+        if pending is not None:
+            pending.context = context
+            pending.cacheable = (
+                not result.errors and getattr(context, "operation", None) == "query"
+                and not getattr(context, "stale", None) and not context.reads.empty
+            )
+        return result
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)

@@ -17,7 +17,7 @@ from .carriers import CarrierQueries
 from .disconnections import DisconnectionQueries, DisconnectionReason, DisconnectionRejectionReason
 from .employees import EmployeeQueries
 from .errors import ErrorFormatter, log_errors
-from .extensions import StaleDataExtension
+from .extensions import OperationFactsExtension, StaleDataExtension
 from .groups import GroupQueries
 from .mutation import Mutation
 from .snapshots import SnapshotQueries
@@ -46,6 +46,7 @@ DEFAULT_EXTENSIONS = (
     AccessLogExtension,  # sees the errors once ErrorFormatter gave them their codes
     ErrorFormatter,
     StaleDataExtension,
+    OperationFactsExtension,
     SecurityExtension,
     lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
     lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

@@ -11,6 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from .conftest import make_gateway_settings, running_gateway
 
 CARRIER = "query($id: ID!) { carrier(id: $id) { id displayName } }"
+CARRIER_ID = "query($id: ID!) { carrier(id: $id) { id } }"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
@@ -84,14 +85,32 @@ async def test_a_warm_query_increases_cache_hits_without_new_upstream_calls(gate
     await gql(CARRIER, variables)
     _, before = await scrape(gateway_client)
 
-    # when: the same query again
-    await gql(CARRIER, variables)
+    # when: another query on the same carrier (a different document: no whole-response hit)
+    await gql(CARRIER_ID, variables)
 
     # then: hits went up, upstream calls did not, and both operations are counted
     _, after = await scrape(gateway_client)
     assert total(after, "noyo_gateway_cache_hits_total") > total(before, "noyo_gateway_cache_hits_total")
     assert total(before, "noyo_gateway_cache_misses_total") >= 1
     assert total(after, "noyo_gateway_upstream_requests_total") == total(before, "noyo_gateway_upstream_requests_total")
+    assert total(after, "noyo_gateway_graphql_operations_total", outcome="ok") == 2
+
+
+async def test_a_whole_response_hit_is_counted_as_an_operation_and_a_response_cache_hit(gateway_client, gql,
+                                                                                        emulator_app):
+    # given: a query answered once
+    variables = {"id": a_carrier_id(emulator_app)}
+    await gql(CARRIER, variables)
+    _, before = await scrape(gateway_client)
+
+    # when: the very same query again
+    await gql(CARRIER, variables)
+
+    # then: it was a response cache hit, and still counted as an operation
+    _, after = await scrape(gateway_client)
+    assert total(after, "noyo_gateway_response_cache_hits_total") == total(
+        before, "noyo_gateway_response_cache_hits_total") + 1
+    assert total(before, "noyo_gateway_response_cache_stores_total") == 1
     assert total(after, "noyo_gateway_graphql_operations_total", outcome="ok") == 2
 
 

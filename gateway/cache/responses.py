@@ -1,0 +1,207 @@
+"""The whole-response cache: finished query responses, served again without executing anything.
+
+Key: the document's sha256, the operation name, the variables (canonical JSON) and the caller's
+effective permissions (role, partner scope, PHI scope; never the credential), under a prefix
+naming the schema, so callers with the same permissions share entries and a partner never
+receives another partner's response. What is cached (queries without errors, stale data or
+introspection, that read something) is the view's decision; this module stores and serves.
+
+Each entry carries the tags of what it was built from (``gateway.cache.reads``) and lives until
+the earliest of those reads goes stale (at most ``GATEWAY_RESPONSE_CACHE_MAX_TTL``). ``purge``
+drops every entry with one of the tags: the entity cache calls it on every deletion and
+invalidation (``Cache.on_invalidate``), so writes and Noyo events purge what they change. With a
+shared (Redis) store the purge is seen by every replica at once; with memory stores it is also
+published on the bus, and each replica purges its own.
+
+A body is stored without its ``responseCache`` extension, which says ``hit`` and ``ageSeconds``:
+``render`` appends it, so a hit carries the very bytes of the miss that filled it but for that.
+Store failures never fail a request: a lookup that fails is a miss, a write that fails is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from .reads import ReadLog
+from .response_stores import ResponseStore, StoredResponse, response_store_from_url
+
+logger = logging.getLogger("gateway.cache.responses")
+
+#: The bus channel purges travel on between replicas whose stores are not shared.
+PURGE_CHANNEL = "response-cache-purge"
+EXTENSION = "responseCache"
+MISS_TAIL = b'"responseCache":{"hit":false,"ageSeconds":0}}}'
+_HIT_TAIL = b'"responseCache":{"hit":true,"ageSeconds":%d}}}'
+
+
+@dataclass
+class ResponseCacheStats:
+    hits: int = 0
+    misses: int = 0
+    stores: int = 0
+    skipped_stores: int = 0  # a tag was purged while the response was being built
+    purges: int = 0
+    errors: int = 0
+
+
+def permissions_of(principal: Any) -> tuple[Any, ...]:
+    """What decides a response besides the operation: role, partner scope, PHI scope."""
+    if principal is None:
+        return ("none",)
+    org_ids = getattr(principal, "org_ids", None)
+    group_ids = getattr(principal, "group_ids", None)
+    return (
+        getattr(principal, "role", None),
+        None if org_ids is None else sorted(org_ids),
+        None if group_ids is None else sorted(group_ids),
+        bool(getattr(principal, "can_see_phi", False)),
+    )
+
+
+def document_hash(query: str) -> str:
+    return hashlib.sha256(query.encode("utf-8")).hexdigest()
+
+
+def with_miss_extension(payload: dict[str, Any]) -> bytes:
+    """``payload`` as JSON bytes, its ``extensions`` last and ending with the miss marker."""
+    extensions = dict(payload.pop("extensions", None) or {})
+    extensions.pop(EXTENSION, None)
+    extensions[EXTENSION] = {"hit": False, "ageSeconds": 0}
+    payload["extensions"] = extensions
+    return orjson.dumps(payload)
+
+
+class ResponseCache:
+    """See the module docstring."""
+
+    def __init__(self, store: ResponseStore, *, salt: str, max_ttl: int, clock: Any = time.time) -> None:
+        self.store = store
+        self.salt = salt
+        self.max_ttl = max_ttl
+        self.clock = clock
+        self.stats = ResponseCacheStats()
+        self.bus: Any = None
+        self._origin = f"{os.getpid()}-{id(self)}"
+        self._permissions: dict[Any, bytes] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Any, *, schema_sdl: str, clock: Any = time.time) -> ResponseCache:
+        store = response_store_from_url(
+            settings.gateway_cache_url, settings.gateway_cache_namespace,
+            max_entries=settings.gateway_response_cache_max_entries, clock=clock,
+        )
+        salt = hashlib.sha256(f"{schema_sdl}\n{settings.gateway_env}".encode()).hexdigest()[:16]
+        return cls(store, salt=salt, max_ttl=settings.gateway_response_cache_max_ttl, clock=clock)
+
+    # -- keys ---------------------------------------------------------------------------
+    def key(self, digest: str, operation_name: Any, variables: Any, principal: Any) -> str:
+        """The entry key of one operation for one set of permissions."""
+        permissions = self._permissions.get(principal)
+        if permissions is None:
+            permissions = orjson.dumps(permissions_of(principal))
+            if len(self._permissions) > 4096:
+                self._permissions.clear()
+            self._permissions[principal] = permissions
+        raw = orjson.dumps([digest, operation_name, variables or {}], option=orjson.OPT_SORT_KEYS)
+        return f"{self.salt}:{hashlib.sha256(raw + permissions).hexdigest()[:40]}"
+
+    # -- reads and writes ---------------------------------------------------------------
+    async def lookup(self, key: str) -> StoredResponse | None:
+        try:
+            found = await self.store.get(key)
+        except Exception as exc:  # noqa: BLE001 - a broken store is a miss
+            self._failed("lookup", exc)
+            found = None
+        if found is None:
+            self.stats.misses += 1
+        else:
+            self.stats.hits += 1
+        return found
+
+    def render(self, stored: StoredResponse) -> bytes:
+        """The body of a hit: the stored bytes and a ``responseCache`` extension saying so."""
+        age = max(0, int(self.clock() - stored.stored_at))
+        return stored.body + _HIT_TAIL % age
+
+    def age(self, stored: StoredResponse) -> int:
+        return max(0, int(self.clock() - stored.stored_at))
+
+    async def save(self, key: str, body: bytes, reads: ReadLog, started_at: float) -> StoredResponse | None:
+        """Store a miss's body (built by ``with_miss_extension``) for as long as what it read
+        stays fresh; None when it is not stored (nothing read, already stale, purged meanwhile)."""
+        if reads.empty or not body.endswith(MISS_TAIL):
+            return None
+        now = self.clock()
+        ttl = int(min(self.max_ttl, reads.expires_at - now))
+        if ttl < 1:
+            return None
+        prefix = body[: -len(MISS_TAIL)]
+        stored = StoredResponse(prefix, f'W/"{hashlib.sha256(prefix).hexdigest()[:32]}"', now)
+        try:
+            saved = await self.store.put(key, stored, ttl, reads.tags, started_at)
+        except Exception as exc:  # noqa: BLE001 - not caching is always safe
+            self._failed("store", exc)
+            return None
+        if not saved:
+            self.stats.skipped_stores += 1
+            return None
+        self.stats.stores += 1
+        return stored
+
+    # -- purges ---------------------------------------------------------------------------
+    async def purge(self, tags: Iterable[str]) -> None:
+        """Drop every response built from one of ``tags`` here and on every other replica."""
+        tags = sorted(set(tags))
+        if not tags:
+            return
+        self.stats.purges += 1
+        try:
+            await self.store.purge(tags)
+        except Exception as exc:  # noqa: BLE001 - logged; entries still expire by TTL
+            self._failed("purge", exc)
+        if self.bus is not None and not self.store.shared:
+            try:
+                await self.bus.publish(PURGE_CHANNEL, {"tags": tags, "origin": self._origin})
+            except Exception as exc:  # noqa: BLE001 - other replicas' entries expire by TTL
+                self._failed("purge broadcast", exc)
+
+    def listen(self, bus: Any) -> Any:
+        """Purge on other replicas' broadcasts; returns the listener's remover."""
+        self.bus = bus
+
+        async def on_message(message: Mapping[str, Any]) -> None:
+            if message.get("origin") == self._origin:
+                return
+            tags = message.get("tags")
+            if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+                await self.store.purge(tags)
+
+        return bus.add_listener(PURGE_CHANNEL, on_message)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    def _failed(self, op: str, exc: Exception) -> None:
+        self.stats.errors += 1
+        logger.warning("response cache %s failed: %s", op, type(exc).__name__)
+
+
+__all__ = [
+    "EXTENSION",
+    "MISS_TAIL",
+    "PURGE_CHANNEL",
+    "ResponseCache",
+    "ResponseCacheStats",
+    "StoredResponse",
+    "document_hash",
+    "permissions_of",
+    "with_miss_extension",
+]
