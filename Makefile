@@ -1,8 +1,11 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# checkov (the Helm chart's scan) lives in its own environment: its pins clash with the gateway's.
+CHECKOV_VENV := $(VENV)/checkov
+CHECKOV := $(CHECKOV_VENV)/bin/checkov
 
-.PHONY: install run emulator test bench schema clean
+.PHONY: install tools run emulator test bench schema clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -12,14 +15,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(CHECKOV): requirements/checkov.txt | $(STAMP)
+	python3 -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements/checkov.txt
+	touch $(CHECKOV)
+
+# What the test suite needs beyond the Python environment.
+tools: $(CHECKOV)
+
 run: $(STAMP)
 	$(PY) -m gateway serve --demo --host 127.0.0.1 --port 8000
 
 emulator: $(STAMP)
 	$(PY) -m noyo_emulator --host 127.0.0.1 --port 8100 --seed 42
 
-test: $(STAMP)
-	$(PY) -m pytest
+test: $(STAMP) tools
+	CHECKOV=$(CHECKOV) $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) -m bench

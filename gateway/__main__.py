@@ -20,7 +20,13 @@ DEMO_CLIENT_SECRET = "demo-secret"
 
 def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
     """Serve the emulator on loopback in a background thread; return once it accepts calls."""
-    from noyo_emulator import create_app as create_emulator
+    try:
+        from noyo_emulator import create_app as create_emulator
+    except ImportError:
+        raise SystemExit(
+            "--demo needs the Noyo emulator, which the production image leaves out: "
+            "use the demo image (docker build --target demo .) or a source install"
+        ) from None
 
     config = uvicorn.Config(
         create_emulator(seed=seed), host=host, port=port, log_level="warning", lifespan="on",

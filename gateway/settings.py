@@ -7,16 +7,37 @@ fields with a ``Field(description=...)``; group them by concern as below.
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsSettingsSource, SettingsConfigDict
 
 from gateway.security.settings import SecuritySettings
+
+
+SECRETS_DIR_VARIABLE = "GATEWAY_SECRETS_DIR"
 
 
 class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/security/settings.py
     """Every tunable of the gateway; ``Settings()`` reads the process environment."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then ``GATEWAY_SECRETS_DIR``: a folder with one file per
+        setting, named like its variable (``NOYO_CLIENT_SECRET``), as a mounted Kubernetes Secret is."""
+        directory = os.environ.get(SECRETS_DIR_VARIABLE)
+        if directory:
+            file_secret_settings = SecretsSettingsSource(settings_cls, secrets_dir=directory, case_sensitive=False)
+        return init_settings, env_settings, dotenv_settings, file_secret_settings
 
     # -- Noyo upstream -------------------------------------------------------
     noyo_base_url: str = Field(
