@@ -1,15 +1,19 @@
-"""Idempotency keys for the write path, stored in the shared :class:`gateway.cache.Cache`.
+"""Idempotency keys for the write path, stored in the shared cache backend (Redis in production).
 
-Flow (what :meth:`IdempotencyStore.execute` does): take the key's lock (an in-process
-``asyncio.Lock``, plus a best-effort Redis ``SET NX`` lease when the cache is on Redis so replicas
-serialize too), look the key up, and either replay the recorded outcome, report that the key was
-reused with a different input (:class:`IdempotencyKeyReused` carries the stored record), or run
-the upstream call once and record its outcome for ``ttl`` seconds. Exceptions from the call are
-not recorded, so a failed attempt can be retried with the same key.
+A key's record is ``done`` (the outcome, replayed to every retry) or ``pending`` (written
+*before* the upstream call: the write was, or may have been, sent and its outcome is not known
+yet). A pending record found later means the earlier attempt ended in doubt (a broken
+connection, a 502, a crash): the caller reconciles by reading Noyo before anything is resent
+(see ``gateway.writes.run_idempotent``).
 
-Failure mode: when the cache backend is down, lookups miss and records are not kept (fail open:
-writes still work, deduplicated only by the in-process lock), and a lease that cannot be taken
-within ``lock_ttl`` seconds is given up on (best effort) rather than blocking the write forever.
+Every operation talks to the backend directly and raises :class:`IdempotencyUnavailable` when it
+cannot (Redis down, slow, or its circuit open): a keyed write is then refused before anything is
+sent, never run unguarded. Work on one key is serialized in-process (an ``asyncio.Lock``) and,
+on a shared backend, across replicas by a ``SET NX`` lease; a lease still held by another
+request after ``lock_ttl`` seconds raises :class:`IdempotencyKeyInUse`.
+
+Records live ``ttl`` seconds (24 h by default) and hold no personal data: inputs are
+fingerprinted (sha256) and callers choose what of an outcome is kept.
 """
 
 from __future__ import annotations
@@ -24,11 +28,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.cache import Cache, canonical_json
+from gateway.cache.entries import backend_ttl, pack, unpack
 
 logger = logging.getLogger("gateway.idempotency")
 
 RESOURCE = "idempotency"
 LOCK_RESOURCE = "idempotency_lock"
+DONE, PENDING = "done", "pending"
 
 
 def fingerprint(payload: Any) -> str:
@@ -41,6 +47,11 @@ class IdempotencyRecord:
     fingerprint: str
     outcome: Any
     created_at: float
+    state: str = DONE  # DONE or PENDING
+
+    @property
+    def pending(self) -> bool:
+        return self.state == PENDING
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +66,14 @@ class IdempotencyKeyReused(Exception):
     def __init__(self, record: IdempotencyRecord) -> None:
         super().__init__("idempotency key already used with a different input")
         self.record = record
+
+
+class IdempotencyUnavailable(Exception):
+    """The idempotency store cannot be read or written right now (nothing was sent)."""
+
+
+class IdempotencyKeyInUse(Exception):
+    """Another request holds this key's lease past ``lock_ttl``."""
 
 
 class IdempotencyStore:
@@ -74,21 +93,47 @@ class IdempotencyStore:
         # Hashed: client-chosen keys may be long or contain anything.
         return hashlib.sha256(canonical_json([scope, key]).encode()).hexdigest()[:32]
 
+    def _key(self, scope: str, key: str) -> str:
+        return self.cache.entity_key(RESOURCE, self.record_id(scope, key))
+
     async def get(self, scope: str, key: str) -> IdempotencyRecord | None:
-        entry = await self.cache.get(RESOURCE, self.record_id(scope, key))
-        if entry is None or not isinstance(entry.value, dict):
+        """The key's record; raises :class:`IdempotencyUnavailable` when the store fails."""
+        try:
+            (raw,) = await self.cache.backend.mget([self._key(scope, key)])
+        except Exception as exc:
+            raise _unavailable("read", exc) from exc
+        entry = unpack(raw, now=self.cache.clock(), generation=0)
+        if entry is None or not isinstance(entry.value, dict) or "f" not in entry.value:
             return None
         value = entry.value
-        return IdempotencyRecord(fingerprint=value["f"], outcome=value["o"], created_at=entry.stored_at)
+        state = PENDING if "p" in value else DONE
+        return IdempotencyRecord(value["f"], value.get("o"), entry.stored_at, state)
 
     async def put(self, scope: str, key: str, fingerprint: str, outcome: Any) -> None:
-        """Record ``outcome`` (JSON-serializable) for ``ttl`` seconds."""
-        value = {"f": fingerprint, "o": outcome}
-        await self.cache.set(RESOURCE, self.record_id(scope, key), value, self.ttl, stale_window=0)
+        """Record ``outcome`` (JSON-serializable) as the key's final outcome for ``ttl`` seconds."""
+        await self._store(scope, key, {"f": fingerprint, "o": outcome})
+
+    async def begin(self, scope: str, key: str, fingerprint: str) -> None:
+        """Mark the key pending, before its write is sent (write-ahead)."""
+        await self._store(scope, key, {"f": fingerprint, "p": True})
+
+    async def abandon(self, scope: str, key: str) -> None:
+        """Forget the key: its write was proven not applied (safe to send again)."""
+        try:
+            await self.cache.backend.delete_many([self._key(scope, key)])
+        except Exception as exc:
+            raise _unavailable("delete", exc) from exc
+
+    async def _store(self, scope: str, key: str, value: dict[str, Any]) -> None:
+        entry = pack(value, now=self.cache.clock(), ttl=self.ttl, stale_window=0, generation=0)
+        try:
+            await self.cache.backend.mset([(self._key(scope, key), entry)], backend_ttl(self.ttl, 0))
+        except Exception as exc:
+            raise _unavailable("write", exc) from exc
 
     @asynccontextmanager
     async def lock(self, scope: str, key: str) -> AsyncIterator[None]:
-        """Serialize work on one key: in-process always, across replicas when on Redis."""
+        """Serialize work on one key: in-process always, across replicas on a shared backend."""
         rid = self.record_id(scope, key)
         lock, users = self._locks.setdefault(rid, (asyncio.Lock(), [0]))
         users[0] += 1
@@ -99,12 +144,11 @@ class IdempotencyStore:
                     return
                 lease_key = self.cache.entity_key(LOCK_RESOURCE, rid)
                 token = uuid.uuid4().hex
-                held = await self._acquire_lease(lease_key, token)
+                await self._acquire_lease(lease_key, token)
                 try:
                     yield
                 finally:
-                    if held:
-                        await self._release_lease(lease_key, token)
+                    await self._release_lease(lease_key, token)
         finally:
             users[0] -= 1
             if users[0] == 0:
@@ -116,10 +160,11 @@ class IdempotencyStore:
         """Run ``fn`` at most once per (scope, key) within ``ttl``; replay its outcome otherwise.
 
         Raises :class:`IdempotencyKeyReused` when the key was recorded with another fingerprint.
+        An exception from ``fn`` is not recorded, so the call can be retried with the same key.
         """
         async with self.lock(scope, key):
             record = await self.get(scope, key)
-            if record is not None:
+            if record is not None and not record.pending:
                 if record.fingerprint != fingerprint:
                     raise IdempotencyKeyReused(record)
                 return IdempotentResult(outcome=record.outcome, replayed=True)
@@ -127,25 +172,39 @@ class IdempotencyStore:
             await self.put(scope, key, fingerprint, outcome)
             return IdempotentResult(outcome=outcome, replayed=False)
 
-    async def _acquire_lease(self, lease_key: str, token: str) -> bool:
+    async def _acquire_lease(self, lease_key: str, token: str) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.lock_ttl
         delay = self.lock_poll
         while True:
             try:
                 if await self.cache.backend.add(lease_key, token, self.lock_ttl):
-                    return True
+                    return
             except Exception as exc:
-                logger.warning("idempotency lease unavailable: %s", type(exc).__name__)
-                return False
+                raise _unavailable("lease", exc) from exc
             if loop.time() >= deadline:
-                logger.warning("idempotency lease not obtained within %ss; proceeding", self.lock_ttl)
-                return False
+                raise IdempotencyKeyInUse(f"lease not obtained within {self.lock_ttl}s")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 0.5)
 
     async def _release_lease(self, lease_key: str, token: str) -> None:
         try:
             await self.cache.backend.release(lease_key, token)
-        except Exception as exc:
+        except Exception as exc:  # the lease expires by itself after lock_ttl
             logger.warning("idempotency lease release failed: %s", type(exc).__name__)
+
+
+def _unavailable(operation: str, exc: Exception) -> IdempotencyUnavailable:
+    logger.warning("idempotency store %s failed: %s", operation, type(exc).__name__)
+    return IdempotencyUnavailable(f"idempotency store {operation} failed ({type(exc).__name__})")
+
+
+__all__ = [
+    "IdempotencyKeyInUse",
+    "IdempotencyKeyReused",
+    "IdempotencyRecord",
+    "IdempotencyStore",
+    "IdempotencyUnavailable",
+    "IdempotentResult",
+    "fingerprint",
+]

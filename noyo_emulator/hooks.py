@@ -3,8 +3,10 @@
 - ``GET /__emulator/requests`` -> ``{"METHOD /template": n}``; ``DELETE`` clears the counts.
 - ``POST /__emulator/reset``: rebuild the seeded world in place (clock, faults, counts, outbox too).
 - ``GET|POST /__emulator/clock``: ``{"today": "YYYY-MM-DD"}`` or ``{"advance_days": n}``.
-- ``GET|POST /__emulator/faults``: add ``{"path": glob, "latency_ms", "error_rate", "error_status",
-  "reset_rate", "retry_after", "count"}``; ``{}`` clears every fault.
+- ``GET|POST /__emulator/faults``: add ``{"path": glob, "method"?, "latency_ms", "error_rate",
+  "error_status", "reset_rate", "retry_after", "count", "after_commit"?}``; ``{}`` clears every
+  fault. ``after_commit`` (``"reset"``, ``"502"`` or ``"timeout"``) lets the request commit, then
+  drops the connection, answers 502, or answers only after ``latency_ms`` (default 30 s).
 - ``POST /__emulator/tokens/expire``: every issued bearer token stops working.
 - ``POST /__emulator/carrier-disconnection``: ``{"group_id", "carrier_id", "effective_end_date"?}``
   -> 201 with a carrier-sourced ``needs_review`` disconnection request.
@@ -78,6 +80,15 @@ def _fault_from(body: dict[str, Any]) -> Fault:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
             raise NoyoHTTPError(400, f"{name} must be a number between 0 and 1")
         setattr(fault, name, float(value))
+    for name, allowed in (("method", ("GET", "POST", "PUT", "PATCH", "DELETE")),
+                          ("after_commit", ("reset", "502", "timeout"))):
+        value = body.get(name)
+        if value is None:
+            continue
+        value = value.upper() if name == "method" and isinstance(value, str) else value
+        if value not in allowed:
+            raise NoyoHTTPError(400, f"{name} must be one of {', '.join(allowed)}")
+        setattr(fault, name, value)
     limits = (("latency_ms", 0, 60_000), ("error_status", 400, 599), ("retry_after", 0, 86_400), ("count", 1, 10**6))
     for name, low, high in limits:
         if body.get(name) is None:

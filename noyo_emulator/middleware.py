@@ -3,6 +3,8 @@
 A pure ASGI middleware (fast, and it can abort a connection, which a response
 cannot). Order: count the call under its route template, apply matching faults,
 sleep the global latency, then require a valid bearer token on ``/api/v1/*``.
+An ``after_commit`` fault lets the request run (the write commits) and then loses
+its answer: the connection drops, a 502 is sent instead, or the answer comes late.
 """
 
 from __future__ import annotations
@@ -51,7 +53,9 @@ class EmulatorMiddleware:
         key = f"{scope['method']} {_route_template(emulator_app, scope)}"
         state.request_counts[key] = state.request_counts.get(key, 0) + 1
 
-        if await _apply_faults(state, scope, receive, send):
+        matching = _matching_faults(state, scope)
+        before = [f for f in matching if not f.after_commit]
+        if before and await _apply_faults(state, before, scope, receive, send):
             return
         if self.latency_ms:
             await asyncio.sleep(self.latency_ms / 1000)
@@ -60,7 +64,12 @@ class EmulatorMiddleware:
             if reason is not None:
                 await error_response(401, reason, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        after = next((f for f in matching if f.after_commit), None)
+        if after is None:
+            await self.app(scope, receive, send)
+            return
+        _consume(state, after)
+        await _lose_the_answer(after, self.app, scope, receive, send)
 
 
 def _route_template(app: Any, scope: Scope) -> str:
@@ -74,12 +83,35 @@ def _route_template(app: Any, scope: Scope) -> str:
     return partial or scope["path"]
 
 
-async def _apply_faults(state: State, scope: Scope, receive: Receive, send: Send) -> bool:
-    """Apply every fault matching the path; True when the response was already sent."""
-    path = scope["path"]
-    matching = [f for f in state.faults if fnmatch.fnmatchcase(path, f.path)]
-    if not matching:
-        return False
+def _matching_faults(state: State, scope: Scope) -> list[Fault]:
+    path, method = scope["path"], scope["method"]
+    return [
+        f for f in state.faults
+        if fnmatch.fnmatchcase(path, f.path) and (f.method is None or f.method.upper() == method)
+    ]
+
+
+async def _lose_the_answer(fault: Fault, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Run the request to completion (it commits), then fail to deliver its response."""
+    held: list[Any] = []
+
+    async def hold(message: Any) -> None:
+        held.append(message)
+
+    await app(scope, receive, hold)
+    if fault.after_commit == "502":
+        await error_response(502, "Bad gateway (injected after commit)")(scope, receive, send)
+    elif fault.after_commit == "timeout":
+        await asyncio.sleep((fault.latency_ms or 30_000) / 1000)
+        for message in held:
+            await send(message)
+    else:  # reset: start the response, then fail mid-way
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
+        raise FaultReset(f"connection reset after commit by injected fault on {fault.path}")
+
+
+async def _apply_faults(state: State, matching: list[Fault], scope: Scope, receive: Receive, send: Send) -> bool:
+    """Apply the matching faults; True when the response was already sent."""
     rng = state.fault_rng()
     for fault in matching:
         _consume(state, fault)

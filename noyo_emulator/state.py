@@ -36,6 +36,11 @@ class Fault:
     retry_after: int | None = None
     # When set, the fault applies only to the next ``count`` matching requests.
     count: int | None = None
+    # When set, only requests with this HTTP method match (e.g. "POST").
+    method: str | None = None
+    # "reset", "502" or "timeout": let the request commit, then lose its answer (drop the
+    # connection, answer 502, or answer only after ``latency_ms``, default 30 s).
+    after_commit: str | None = None
 
 
 @dataclass

@@ -24,7 +24,14 @@ from pydantic import BaseModel
 from ..settings import Settings
 from ..version import VERSION
 from .auth import TokenProvider
-from .errors import TRANSIENT_ERRORS, NoyoInvalidResponse, NoyoTimeout, NoyoUnavailable, error_from_response
+from .errors import (
+    NOT_SENT_ERRORS,
+    TRANSIENT_ERRORS,
+    NoyoInvalidResponse,
+    NoyoTimeout,
+    NoyoUnavailable,
+    error_from_response,
+)
 from .ids import InvalidNoyoId, is_noyo_id
 from .models import (
     Carrier,
@@ -159,15 +166,16 @@ class NoyoClient:
         """Send one logical call (retries, 401 refresh, deadline); returns the 2xx response."""
         template = template or path
         timeout = self._retry.total_timeout
+        sent: list[bool] = []  # appended to when an attempt goes out: the deadline may cut its answer
         try:
             async with asyncio.timeout(timeout):
-                return await self._attempts(method.upper(), path, template, params, json)
+                return await self._attempts(method.upper(), path, template, params, json, sent)
         except TimeoutError:
             self._log(logging.WARNING, method, template, "deadline", 0, timeout or 0.0)
-            raise NoyoTimeout(f"Noyo call exceeded its {timeout}s deadline") from None
+            raise NoyoTimeout(f"Noyo call exceeded its {timeout}s deadline", in_doubt=bool(sent)) from None
 
     async def _attempts(
-        self, method: str, path: str, template: str, params: Params | None, body: Any
+        self, method: str, path: str, template: str, params: Params | None, body: Any, sent: list[bool]
     ) -> httpx.Response:
         policy = self._retry
         retryable = policy.is_retryable_method(method)
@@ -189,6 +197,7 @@ class NoyoClient:
             if rid:
                 headers[REQUEST_ID_HEADER] = rid
             t0 = time.perf_counter()
+            sent.append(True)
             try:
                 response = await self._http.request(
                     method, self._base_url + path, params=params, json=body, headers=headers
@@ -196,7 +205,8 @@ class NoyoClient:
             except httpx.TransportError as exc:
                 elapsed = time.perf_counter() - t0
                 error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
-                error = error_type(f"Noyo unreachable ({type(exc).__name__})")
+                error = error_type(f"Noyo unreachable ({type(exc).__name__})",
+                                   in_doubt=not isinstance(exc, NOT_SENT_ERRORS))
                 wait = policy.next_delay(attempt, started) if retryable else None
                 self._log(logging.INFO if wait is not None else logging.WARNING,
                           method, template, type(exc).__name__, attempt, elapsed)

@@ -10,13 +10,20 @@ import httpx
 
 
 class NoyoError(Exception):
-    """Base of every Noyo client error. ``status`` is the upstream HTTP status, if any."""
+    """Base of every Noyo client error. ``status`` is the upstream HTTP status, if any.
 
-    def __init__(self, message: str, status: int | None = None, *, retry_after: float | None = None) -> None:
+    ``in_doubt`` is True when the request may have reached Noyo and been applied although no
+    answer says so (the connection broke or timed out after sending, a 500, 502 or 504): a
+    write that fails so must be reconciled by reading Noyo, never blindly resent.
+    """
+
+    def __init__(self, message: str, status: int | None = None, *, retry_after: float | None = None,
+                 in_doubt: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.retry_after = retry_after
+        self.in_doubt = in_doubt
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, message={self.message!r})"
@@ -109,7 +116,14 @@ def upstream_message(response: httpx.Response) -> str:
     return f"Noyo returned HTTP {response.status_code}"
 
 
+#: Statuses after which a write may or may not have been applied (503 and 429 say it was not).
+IN_DOUBT_STATUSES = frozenset({500, 502, 504})
+#: Transport failures that happen before the request is sent (anything else may come after).
+NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
 def error_from_response(response: httpx.Response, *, retry_after: float | None = None) -> NoyoError:
     """Build the exception for a non-2xx Noyo response."""
     status = response.status_code
-    return error_class_for(status)(upstream_message(response), status, retry_after=retry_after)
+    return error_class_for(status)(upstream_message(response), status, retry_after=retry_after,
+                                   in_doubt=status in IN_DOUBT_STATUSES)

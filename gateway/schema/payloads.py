@@ -9,6 +9,7 @@ upstream outages) are data, not GraphQL errors: each payload has
 
 from __future__ import annotations
 
+from typing import Annotated
 
 import strawberry
 
@@ -17,6 +18,15 @@ from gateway.writes import ErrorCode, WriteError
 
 
 MutationErrorCode = strawberry.enum(ErrorCode, name="MutationErrorCode", description="Why a mutation failed.")
+
+
+IdempotencyKey = Annotated[
+    str | None,
+    strawberry.argument(
+        description="A client-chosen key (e.g. a UUID) making retries safe: every retry with the same key and "
+        "input gets the first outcome, and the change is made at most once (kept 24 hours)."
+    ),
+]
 
 
 @strawberry.type(description="One reason a mutation did not happen (or did not fully happen).")
@@ -29,6 +39,11 @@ class MutationError:
     current_version: strawberry.ID | None = strawberry.field(
         default=None, description="For CONFLICT on an existing record: its current version, to retry an edit."
     )
+    check: list[str] | None = strawberry.field(
+        default=None,
+        description="For OUTCOME_UNKNOWN: the records to look at in Noyo before retrying (e.g. "
+        '"disconnection request <id>"); no personal data.',
+    )
 
 
 def from_write_error(error: WriteError) -> MutationError:
@@ -37,6 +52,7 @@ def from_write_error(error: WriteError) -> MutationError:
         message=error.message,
         field=list(error.field) if error.field else None,
         current_version=strawberry.ID(error.current_version) if error.current_version else None,
+        check=list(error.records) or None,
     )
 
 
@@ -47,4 +63,4 @@ def from_write_errors(errors: list[WriteError]) -> list[MutationError]:
     return [from_write_error(e) for e in errors]
 
 
-__all__ = ["MutationError", "MutationErrorCode", "from_write_error", "from_write_errors"]
+__all__ = ["IdempotencyKey", "MutationError", "MutationErrorCode", "from_write_error", "from_write_errors"]

@@ -71,6 +71,7 @@ async def create_snapshot(request: Request) -> Response:
     except SnapshotInvalid as exc:
         return invalid_response(exc.problems)
     members.commit(state)
+    record["inbound_snapshot"] = json.dumps(body, separators=(",", ":"))  # exactly as received
     state.snapshots[record["id"]] = record
     state.emit("member_snapshot.status_change", record["id"])
     if record["status"] != "canceled":

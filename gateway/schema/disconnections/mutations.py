@@ -4,6 +4,9 @@ Each returns a ``DisconnectionRequestPayload``: the request as Noyo now has it, 
 ``errors``. Noyo's 4xx messages (they hold ids and dates, no personal data) are
 carried and mapped to the argument they name. A CONFLICT on an existing request
 carries its ``currentVersion`` (fetched after the refusal) so an edit can be retried.
+Every mutation takes an ``idempotencyKey``: a retry with it returns the first outcome
+(a confirm that succeeded stays a success), and a write whose answer was lost is
+reconciled by reading Noyo (``gateway.reconcile``) instead of being sent twice.
 """
 
 from __future__ import annotations
@@ -14,13 +17,13 @@ from typing import Any, Awaitable, Callable
 import strawberry
 from strawberry.types import Info
 
-from gateway import writes
+from gateway import reconcile, writes
 from gateway.cache import invalidation
 from gateway.noyo import models
 from gateway.noyo.errors import NoyoError
 from gateway.writes import ErrorCode, Outcome, WriteError
 
-from ..payloads import MutationError, from_write_errors
+from ..payloads import IdempotencyKey, MutationError, from_write_errors
 from .enums import DisconnectionRejectionReason
 from .mutation_inputs import EditDisconnectionInput, RequestDisconnectionInput, uuid_problem
 from .types import DisconnectionRequest
@@ -93,17 +96,24 @@ async def _invalidate(info: Info, outcome: Outcome) -> None:
 
 async def _update(
     info: Info,
+    mutation: str,
     request_id: str,
     call: Callable[[], Awaitable[Any]],
     mapper: writes.FieldMapper,
+    key: str | None,
+    request: dict[str, Any],
+    reconciler: writes.Reconciler,
     sent_version: str | None = None,
 ) -> DisconnectionRequestPayload:
-    problems = uuid_problem(request_id, ("id",))
-    if problems:
-        return _payload(Outcome.failure(*problems))
-    outcome = await writes.call_upstream(call, mapper)
-    outcome = _not_found_field(outcome, {"GroupDisconnectionRequest": ("id",)})
-    outcome = await _with_current_version(info, request_id, outcome, sent_version)
+    async def attempt() -> Outcome:
+        outcome = await writes.call_upstream(call, mapper)
+        outcome = _not_found_field(outcome, {"GroupDisconnectionRequest": ("id",)})
+        return await _with_current_version(info, request_id, outcome, sent_version)
+
+    scope = writes.idempotency_scope(mutation, info.context.principal)
+    outcome = await writes.run_idempotent(
+        info.context.services.idempotency, scope, key, {"id": request_id, **request}, attempt, reconciler=reconciler
+    )
     await _invalidate(info, outcome)
     return _payload(outcome)
 
@@ -115,7 +125,7 @@ class DisconnectionMutations:
         "`idempotencyKey`, a retry returns the first outcome without a second request to Noyo."
     )
     async def request_disconnection(
-        self, info: Info, input: RequestDisconnectionInput, idempotency_key: str | None = None
+        self, info: Info, input: RequestDisconnectionInput, idempotency_key: IdempotencyKey = None
     ) -> DisconnectionRequestPayload:
         problems = input.problems()
         if problems:
@@ -130,7 +140,8 @@ class DisconnectionMutations:
 
         scope = writes.idempotency_scope("requestDisconnection", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, body, attempt
+            info.context.services.idempotency, scope, idempotency_key, body, attempt,
+            reconciler=reconcile.disconnection_created(info.context.noyo, body),
         )
         await _invalidate(info, outcome)
         return _payload(outcome)
@@ -140,12 +151,17 @@ class DisconnectionMutations:
         "required when the request has none yet, and replaces it otherwise."
     )
     async def confirm_disconnection(
-        self, info: Info, id: strawberry.ID, effective_end_date: dt.date | None = None
+        self, info: Info, id: strawberry.ID, effective_end_date: dt.date | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
+        problems = uuid_problem(str(id), ("id",))
+        if problems:
+            return _payload(Outcome.failure(*problems))
         body = {"effective_end_date": effective_end_date.isoformat()} if effective_end_date else {}
         return await _update(
-            info, str(id), lambda: info.context.noyo.confirm_disconnection_request(str(id), body),
-            _field_mapper(()),
+            info, "confirmDisconnection", str(id),
+            lambda: info.context.noyo.confirm_disconnection_request(str(id), body), _field_mapper(()),
+            idempotency_key, {"body": body}, reconcile.disconnection_decided(info.context.noyo, str(id), "confirm", body),
         )
 
     @strawberry.mutation(description="Reject a NEEDS_REVIEW request: the group stays connected.")
@@ -155,11 +171,16 @@ class DisconnectionMutations:
         id: strawberry.ID,
         reason: DisconnectionRejectionReason | None = None,
         context: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
+        problems = uuid_problem(str(id), ("id",))
+        if problems:
+            return _payload(Outcome.failure(*problems))
         body = {k: v for k, v in (("reason", reason.value if reason else None), ("context", context)) if v}
         return await _update(
-            info, str(id), lambda: info.context.noyo.reject_disconnection_request(str(id), body),
-            _field_mapper(()),
+            info, "rejectDisconnection", str(id),
+            lambda: info.context.noyo.reject_disconnection_request(str(id), body), _field_mapper(()),
+            idempotency_key, {"body": body}, reconcile.disconnection_decided(info.context.noyo, str(id), "reject", body),
         )
 
     @strawberry.mutation(
@@ -167,16 +188,18 @@ class DisconnectionMutations:
         "date). A stale version is a CONFLICT carrying `currentVersion`."
     )
     async def edit_disconnection_request(
-        self, info: Info, id: strawberry.ID, version: strawberry.ID, input: EditDisconnectionInput
+        self, info: Info, id: strawberry.ID, version: strawberry.ID, input: EditDisconnectionInput,
+        idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
         body = input.to_noyo()
-        problems = uuid_problem(version, ("version",))
+        problems = [*uuid_problem(str(id), ("id",)), *uuid_problem(str(version), ("version",))]
         if problems:
             return _payload(Outcome.failure(*problems))
         return await _update(
-            info, str(id),
+            info, "editDisconnectionRequest", str(id),
             lambda: info.context.noyo.edit_disconnection_request(str(id), str(version), body),
-            _field_mapper(("input",)),
+            _field_mapper(("input",)), idempotency_key, {"version": str(version), "body": body},
+            reconcile.disconnection_edited(info.context.noyo, str(id), str(version), body),
             sent_version=str(version),
         )
 

@@ -18,11 +18,11 @@ import strawberry
 from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
-from gateway import writes
+from gateway import reconcile, writes
 from gateway.cache import invalidation
 from gateway.writes import ErrorCode, Outcome, WriteError
 
-from ..payloads import from_write_errors
+from ..payloads import IdempotencyKey, from_write_errors
 from .inputs import MemberSnapshotInput
 from .omitted import OmittedCoverageHandling
 from .results import (
@@ -115,7 +115,7 @@ class SnapshotMutations:
         group_id: strawberry.ID,
         snapshot: MemberSnapshotInput,
         omitted_coverage_handling: OmittedCoverageHandling | None = None,
-        idempotency_key: str | None = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> SubmitSnapshotPayload:
         translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
@@ -129,6 +129,7 @@ class SnapshotMutations:
         outcome = await writes.run_idempotent(
             info.context.services.idempotency, scope, idempotency_key, {"group_id": str(group_id), "body": body},
             attempt, recordable=_recordable,
+            reconciler=reconcile.snapshot_created(info.context.noyo, str(group_id), body),
         )
         if not outcome.ok or outcome.record is None:
             return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[],

@@ -114,7 +114,8 @@ async def test_concurrent_reads_after_token_expiry_fetch_one_new_token(cache_nam
 
 
 @pytest.mark.parametrize(
-    "fault", [{"error_rate": 1.0, "error_status": 503}, {"reset_rate": 1.0}], ids=["503", "reset"]
+    # the reset hits the POST only: the gateway then reads Noyo back and finds nothing was made
+    "fault", [{"error_rate": 1.0, "error_status": 503}, {"reset_rate": 1.0, "method": "POST"}], ids=["503", "reset"]
 )
 async def test_a_transient_token_endpoint_failure_is_retried(cache_namespace, fault):
     async with rig(cache_namespace, noyo_read_max_attempts=3) as r:
@@ -242,7 +243,8 @@ async def test_exhausted_retries_are_upstream_unavailable(cache_namespace, attem
 
 
 @pytest.mark.parametrize(
-    "fault", [{"error_rate": 1.0, "error_status": 503}, {"reset_rate": 1.0}], ids=["503", "reset"]
+    # the reset hits the POST only: the gateway then reads Noyo back and finds nothing was made
+    "fault", [{"error_rate": 1.0, "error_status": 503}, {"reset_rate": 1.0, "method": "POST"}], ids=["503", "reset"]
 )
 async def test_writes_are_never_retried(cache_namespace, fault):
     # given: reads would be retried 4 times; Noyo fails disconnection requests
