@@ -4,6 +4,9 @@ STAMP := $(VENV)/.installed
 # checkov (the Helm chart's scan) lives in its own environment: its pins clash with the gateway's.
 CHECKOV_VENV := $(VENV)/checkov
 CHECKOV := $(CHECKOV_VENV)/bin/checkov
+# The graphql-http server audit (GraphQL over HTTP conformance), pinned by its package-lock.json.
+AUDIT_DIR := tests/gateway/graphql_over_http
+AUDIT := $(AUDIT_DIR)/node_modules/.package-lock.json
 
 .PHONY: install tools run emulator test bench schema clean
 
@@ -20,8 +23,12 @@ $(CHECKOV): requirements/checkov.txt | $(STAMP)
 	$(CHECKOV_VENV)/bin/pip install --quiet -r requirements/checkov.txt
 	touch $(CHECKOV)
 
+$(AUDIT): $(AUDIT_DIR)/package-lock.json
+	npm ci --prefix $(AUDIT_DIR) --no-audit --no-fund --loglevel=error
+	touch $(AUDIT)
+
 # What the test suite needs beyond the Python environment.
-tools: $(CHECKOV)
+tools: $(CHECKOV) $(AUDIT)
 
 run: $(STAMP)
 	$(PY) -m gateway serve --demo --host 127.0.0.1 --port 8000
@@ -39,4 +46,4 @@ schema: $(STAMP)
 	$(PY) -m gateway export-schema schema.graphql
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache $(AUDIT_DIR)/node_modules

@@ -33,9 +33,11 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from .access_log import annotate
 from .cache.responses import ResponseCache, document_hash, with_miss_extension
+from .graphql_http import negotiate, response_media_type
 from .security.middleware import PRINCIPAL_SCOPE_KEY
 from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id, requested_hash
 from .security.principal import Principal
@@ -213,7 +215,8 @@ class GatewayGraphQL(GraphQL):
                 self._observe(started, operation)
                 return
         payload = responses.render(stored)
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+        media_type = response_media_type((_header(scope, b"accept") or b"").decode("latin-1")).encode()
+        headers += [(b"content-type", media_type), (b"content-length", str(len(payload)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         self._observe(started, operation)
@@ -243,6 +246,13 @@ class GatewayGraphQL(GraphQL):
         finally:
             _PENDING.reset(token)
         await response(scope, receive, send)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry's handling, answered in the media type (and status codes) the client accepts."""
+        response = await super().run(request, context, root_value)
+        if isinstance(request, Request) and isinstance(response, Response):
+            return negotiate(request.headers.get("accept"), response)
+        return response
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         pending = _PENDING.get()
