@@ -17,6 +17,7 @@ from starlette.routing import Route
 from .access_log import AccessLogMiddleware, count_upstream_call
 from .cache import Cache, cache_from_settings
 from .cache.responses import ResponseCache
+from .redis_guard import Guarded, RedisGuard
 from .events import Bus
 from .idempotency import IdempotencyStore
 from .metrics import GatewayMetrics
@@ -76,14 +77,18 @@ def create_app(
     # Security configuration is checked here, so a bad key list or allowlist fails at start-up.
     authenticator = Authenticator(settings)
     trusted = load_trusted_documents(settings.gateway_trusted_documents) if settings.gateway_trusted_documents else None
-    limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace)
+    guard, probe_client = _redis_guard(settings)
+    limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace,
+                          guard)
     graphql = GatewayGraphQL(schema, settings=settings)
     metrics = GatewayMetrics() if settings.gateway_metrics_enabled else None
+    if metrics is not None:
+        metrics.watch_redis(guard)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         noyo = NoyoClient.from_settings(settings, transport=noyo_transport)
-        cache = cache_from_settings(settings)
+        cache = cache_from_settings(settings, guard=guard)
         idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
         bus = Bus.from_url(settings.bus_url, namespace=settings.gateway_cache_namespace)
         await bus.start()
@@ -95,6 +100,8 @@ def create_app(
         if settings.gateway_response_cache_enabled:
             # the entity cache's clock: freshness deadlines of reads are on it
             responses = ResponseCache.from_settings(settings, schema_sdl=_sdl(schema), clock=lambda: cache.clock())
+            if guard is not None and getattr(responses.store, "shared", False):
+                responses.store = Guarded(responses.store, guard)  # a slow Redis is a miss, quickly
             cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
             responses.listen(bus)
         graphql.responses, graphql.metrics = responses, metrics
@@ -113,20 +120,30 @@ def create_app(
             await cache.close()
             if limiter is not None:
                 await limiter.close()
+            if guard is not None:
+                await guard.close()
+                await probe_client.aclose()
 
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
     async def readyz(request: Request) -> Response:
+        """Ready once started. A slow or dead Redis degrades the gateway (local cache and rate limits,
+        keyed writes refused) but does not take it out of service: the body says so."""
         services: Services | None = getattr(request.app.state, "services", None)
         if services is None:
             return JSONResponse({"status": "starting"}, status_code=503)
+        if guard is None:
+            return JSONResponse({"status": "ready", "degraded": [], "redis": "not used"})
+        redis = "ok"
         try:
             await services.cache.ping()
         except Exception:  # noqa: BLE001 - readiness reports, never raises
-            logger.warning("readiness: cache unreachable")
-            return JSONResponse({"status": "unavailable", "cache": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ready"})
+            redis = "unavailable"
+        degraded = ["redis"] if redis != "ok" or guard.degraded else []
+        if degraded:
+            logger.warning("readiness: degraded (Redis unavailable)")
+        return JSONResponse({"status": "ready", "degraded": degraded, "redis": redis if not degraded else "unavailable"})
 
     async def metrics_endpoint(request: Request) -> Response:
         assert metrics is not None
@@ -148,6 +165,21 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AccessLogMiddleware), security])
     app.state.settings = settings
     return app
+
+
+def _redis_guard(settings: Settings) -> tuple[RedisGuard | None, Any]:
+    """The app's guard of every Redis operation (and the client its probe PINGs with), or None
+    when nothing is on Redis."""
+    url = settings.gateway_cache_url
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        return None, None
+    from redis import asyncio as aioredis
+
+    timeout = settings.gateway_redis_timeout
+    client = aioredis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+    guard = RedisGuard(timeout=timeout, failures=settings.gateway_redis_breaker_failures,
+                       probe_interval=settings.gateway_redis_probe_interval, probe=client.ping)
+    return guard, client
 
 
 def _observer(metrics: GatewayMetrics | None) -> Any:

@@ -93,13 +93,18 @@ class IdempotencyStore:
         # Hashed: client-chosen keys may be long or contain anything.
         return hashlib.sha256(canonical_json([scope, key]).encode()).hexdigest()[:32]
 
+    @property
+    def _backend(self) -> Any:
+        # never the in-process fallback of a guarded backend: keys are shared, or refused
+        return getattr(self.cache.backend, "strict", self.cache.backend)
+
     def _key(self, scope: str, key: str) -> str:
         return self.cache.entity_key(RESOURCE, self.record_id(scope, key))
 
     async def get(self, scope: str, key: str) -> IdempotencyRecord | None:
         """The key's record; raises :class:`IdempotencyUnavailable` when the store fails."""
         try:
-            (raw,) = await self.cache.backend.mget([self._key(scope, key)])
+            (raw,) = await self._backend.mget([self._key(scope, key)])
         except Exception as exc:
             raise _unavailable("read", exc) from exc
         entry = unpack(raw, now=self.cache.clock(), generation=0)
@@ -120,14 +125,14 @@ class IdempotencyStore:
     async def abandon(self, scope: str, key: str) -> None:
         """Forget the key: its write was proven not applied (safe to send again)."""
         try:
-            await self.cache.backend.delete_many([self._key(scope, key)])
+            await self._backend.delete_many([self._key(scope, key)])
         except Exception as exc:
             raise _unavailable("delete", exc) from exc
 
     async def _store(self, scope: str, key: str, value: dict[str, Any]) -> None:
         entry = pack(value, now=self.cache.clock(), ttl=self.ttl, stale_window=0, generation=0)
         try:
-            await self.cache.backend.mset([(self._key(scope, key), entry)], backend_ttl(self.ttl, 0))
+            await self._backend.mset([(self._key(scope, key), entry)], backend_ttl(self.ttl, 0))
         except Exception as exc:
             raise _unavailable("write", exc) from exc
 
@@ -178,7 +183,7 @@ class IdempotencyStore:
         delay = self.lock_poll
         while True:
             try:
-                if await self.cache.backend.add(lease_key, token, self.lock_ttl):
+                if await self._backend.add(lease_key, token, self.lock_ttl):
                     return
             except Exception as exc:
                 raise _unavailable("lease", exc) from exc
@@ -189,7 +194,7 @@ class IdempotencyStore:
 
     async def _release_lease(self, lease_key: str, token: str) -> None:
         try:
-            await self.cache.backend.release(lease_key, token)
+            await self._backend.release(lease_key, token)
         except Exception as exc:  # the lease expires by itself after lock_ttl
             logger.warning("idempotency lease release failed: %s", type(exc).__name__)
 

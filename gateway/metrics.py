@@ -22,6 +22,7 @@ from prometheus_client import (
     PROCESS_COLLECTOR,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
 )
@@ -135,6 +136,16 @@ class GatewayMetrics:
         # They are stateless readers, so one instance serves every registry.
         for collector in (PROCESS_COLLECTOR, PLATFORM_COLLECTOR, GC_COLLECTOR):
             self.registry.register(collector)
+
+    def watch_redis(self, guard: Any) -> None:
+        """Export the Redis circuit: 1 while open (the gateway runs degraded on local state), and
+        how often it opened."""
+        degraded = Gauge(f"{PREFIX}_redis_degraded", "1 while Redis is considered unavailable (circuit open).",
+                         registry=self.registry)
+        opened = Gauge(f"{PREFIX}_redis_circuit_opened", "Times the Redis circuit opened since start.",
+                       registry=self.registry)
+        degraded.set_function(lambda: 1.0 if guard is not None and guard.degraded else 0.0)
+        opened.set_function(lambda: float(guard.opened_count) if guard is not None else 0.0)
 
     def observe_upstream(self, method: str, template: str, outcome: object, seconds: float) -> None:
         """``NoyoClient.on_attempt``: one upstream attempt. Never raises into the client."""

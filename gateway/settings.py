@@ -109,6 +109,21 @@ class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/secur
         default=86400, ge=0, description="How long an idempotency key's recorded outcome is kept, in seconds."
     )
 
+    # -- Redis faults (timeouts, circuit breaker, local fallbacks) -------------------------
+    gateway_redis_timeout: float = Field(
+        default=0.2, gt=0,
+        description="Seconds one Redis operation may take before it counts as failed (cache, idempotency, "
+        "rate limits, response cache).",
+    )
+    gateway_redis_breaker_failures: int = Field(
+        default=3, ge=1,
+        description="Consecutive Redis failures that open the circuit: Redis is then skipped (local cache and "
+        "rate limiter, keyed writes refused) until a background PING succeeds.",
+    )
+    gateway_redis_probe_interval: float = Field(
+        default=0.5, gt=0, description="Seconds between the PINGs that look for Redis while its circuit is open."
+    )
+
     # -- Observability -------------------------------------------------------------
     gateway_metrics_enabled: bool = Field(
         default=True,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from gateway.redis_guard import RedisGuard
+
+from .guarded import guard_backend
 from .store import Cache, Clock
 
 #: Resource name -> the Settings field holding its freshness in seconds. ``"list"`` covers every
@@ -23,10 +26,13 @@ RESOURCE_TTL_SETTINGS = {
 }
 
 
-def cache_from_settings(settings: Any, *, schema_version: int = 1, clock: Clock = time.time) -> Cache:
-    """``Cache.from_url(settings.gateway_cache_url, ...)`` with per-resource TTLs from settings."""
+def cache_from_settings(
+    settings: Any, *, schema_version: int = 1, clock: Clock = time.time, guard: RedisGuard | None = None
+) -> Cache:
+    """``Cache.from_url(settings.gateway_cache_url, ...)`` with per-resource TTLs from settings; with a
+    ``guard``, a Redis backend is bounded by it and falls back to memory (``guarded.GuardedBackend``)."""
     ttls = {resource: int(getattr(settings, field)) for resource, field in RESOURCE_TTL_SETTINGS.items()}
-    return Cache.from_url(
+    cache = Cache.from_url(
         settings.gateway_cache_url,
         namespace=settings.gateway_cache_namespace,
         schema_version=schema_version,
@@ -34,3 +40,5 @@ def cache_from_settings(settings: Any, *, schema_version: int = 1, clock: Clock 
         stale_window=settings.gateway_stale_if_error_seconds,
         clock=clock,
     )
+    cache.backend = guard_backend(cache.backend, guard)
+    return cache

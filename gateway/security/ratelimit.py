@@ -1,7 +1,9 @@
 """Per-principal rate limiting: a fixed window counted in memory or in Redis (INCR + EXPIRE).
 
 With a ``redis://`` cache URL every replica counts in the same Redis keys, so the
-limit holds for the whole deployment; otherwise each process counts alone.
+limit holds for the whole deployment; otherwise each process counts alone. Given the app's
+``RedisGuard``, a Redis limiter that is slow or down hands over to a local one
+(``FallbackRateLimiter``): each replica then enforces the limit alone until Redis is back.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import math
 import re
 import time
 from dataclasses import dataclass
-from typing import Callable, Protocol
+from typing import Any, Callable, Protocol
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
@@ -94,6 +96,27 @@ class RedisRateLimiter:
         await self.redis.aclose()
 
 
+class FallbackRateLimiter:
+    """``primary`` (Redis) through ``guard``; ``fallback`` (memory) whenever Redis fails."""
+
+    def __init__(self, primary: RateLimiter, fallback: RateLimiter, guard: Any) -> None:
+        self.rate = primary.rate
+        self.primary = primary
+        self.fallback = fallback
+        self.guard = guard
+
+    async def hit(self, key: str) -> Decision:
+        from gateway.redis_guard import RedisUnavailable
+
+        try:
+            return await self.guard.run(lambda: self.primary.hit(key))
+        except RedisUnavailable:
+            return await self.fallback.hit(key)
+
+    async def close(self) -> None:
+        await self.primary.close()
+
+
 def _decide(rate: Rate, count: int, now: float) -> Decision:
     if count <= rate.limit:
         return Decision(True, rate.limit - count, 0)
@@ -101,14 +124,18 @@ def _decide(rate: Rate, count: int, now: float) -> Decision:
     return Decision(False, 0, max(1, math.ceil(window_end - now)))
 
 
-def limiter_for(rate_text: str, cache_url: str, prefix: str) -> RateLimiter | None:
-    """The limiter the settings ask for: Redis when the cache is Redis, memory otherwise, None when off."""
+def limiter_for(rate_text: str, cache_url: str, prefix: str, guard: Any = None) -> RateLimiter | None:
+    """The limiter the settings ask for: Redis when the cache is Redis (behind ``guard``, with a
+    local fallback, when one is given), memory otherwise, None when off."""
     rate = parse_rate(rate_text)
     if rate is None:
         return None
     if cache_url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisRateLimiter(rate, cache_url, prefix)
+        redis_limiter = RedisRateLimiter(rate, cache_url, prefix)
+        if guard is None:
+            return redis_limiter
+        return FallbackRateLimiter(redis_limiter, MemoryRateLimiter(rate), guard)
     return MemoryRateLimiter(rate)
 
 
-__all__ = ["Decision", "MemoryRateLimiter", "Rate", "RateLimiter", "RedisRateLimiter", "limiter_for", "parse_rate"]
+__all__ = ["Decision", "FallbackRateLimiter", "MemoryRateLimiter", "Rate", "RateLimiter", "RedisRateLimiter", "limiter_for", "parse_rate"]
