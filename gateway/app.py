@@ -19,6 +19,7 @@ from .cache import Cache, cache_from_settings
 from .cache.responses import ResponseCache
 from .redis_guard import Guarded, RedisGuard
 from .events import Bus
+from .events.runtime import EventRuntime, webhook_endpoint
 from .idempotency import IdempotencyStore
 from .metrics import GatewayMetrics
 from .noyo import NoyoClient
@@ -44,6 +45,7 @@ class Services:
     bus: Bus
     metrics: GatewayMetrics | None = None  # None when GATEWAY_METRICS_ENABLED is off
     responses: ResponseCache | None = None  # None when GATEWAY_RESPONSE_CACHE_ENABLED is off
+    events: EventRuntime | None = None  # webhook receiver, event pipeline, poller
 
 
 _SDL: dict[int, str] = {}
@@ -107,11 +109,14 @@ def create_app(
         graphql.responses, graphql.metrics = responses, metrics
         if metrics is not None and responses is not None:
             metrics.response_cache_stats = responses.stats
-        app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses)
+        events = EventRuntime(settings, noyo, cache, bus, metrics=metrics)
+        app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses, events)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
+        await events.start()
         try:
             yield
         finally:
+            await events.stop()
             graphql.responses = None
             if responses is not None:
                 await responses.close()
@@ -161,6 +166,8 @@ def create_app(
     ]
     if metrics is not None:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
+    if settings.webhook_secrets:  # Noyo's webhooks: signed, so outside GraphQL authentication
+        routes.append(Route(settings.gateway_webhook_path, webhook_endpoint, methods=["POST"]))
     security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AccessLogMiddleware), security])
     app.state.settings = settings

@@ -36,6 +36,9 @@ PREFIX = "noyo_gateway"
 # Upstream calls are usually tens to hundreds of milliseconds; GraphQL operations a little more.
 UPSTREAM_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
 OPERATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# Webhook answers should take milliseconds; processing an event well under a second.
+EVENT_ACK_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
+EVENT_LAG_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 30.0, 300.0)
 # Exported from ``gateway.cache.CacheStats`` (attribute -> metric suffix).
 CACHE_STATS = {
     "hits": "hits",
@@ -131,6 +134,54 @@ class GatewayMetrics:
             buckets=UPSTREAM_BUCKETS,
             registry=self.registry,
         )
+        # -- Noyo events (webhooks and the poller) --------------------------------------------
+        self.webhooks_received = Counter(
+            f"{PREFIX}_webhook_events_received",
+            "Verified webhook deliveries by event type (types the gateway does not know count as unknown).",
+            ["event_type"],
+            registry=self.registry,
+        )
+        self.webhooks_rejected = Counter(
+            f"{PREFIX}_webhook_events_rejected",
+            "Webhook deliveries refused (bad_signature, stale_timestamp, malformed, too_large, unavailable...).",
+            ["reason"],
+            registry=self.registry,
+        )
+        self.webhooks_deduplicated = Counter(
+            f"{PREFIX}_webhook_events_deduplicated",
+            "Webhook deliveries of an event already accepted (acknowledged, not processed again).",
+            registry=self.registry,
+        )
+        self.webhooks_unknown = Counter(
+            f"{PREFIX}_webhook_events_unknown",
+            "Verified webhook deliveries of an event type the gateway does not handle (acknowledged).",
+            registry=self.registry,
+        )
+        self.webhook_ack_seconds = Histogram(
+            f"{PREFIX}_webhook_ack_seconds",
+            "Time from receiving a webhook to answering it, in seconds.",
+            buckets=EVENT_ACK_BUCKETS,
+            registry=self.registry,
+        )
+        self.events_processed = Counter(
+            f"{PREFIX}_events_processed",
+            "Events processed by the pipeline (record refetched, cache refreshed, change published).",
+            ["kind", "source"],
+            registry=self.registry,
+        )
+        self.events_failed = Counter(
+            f"{PREFIX}_events_failed",
+            "Accepted events dropped after every processing attempt failed.",
+            ["kind"],
+            registry=self.registry,
+        )
+        self.event_lag_seconds = Histogram(
+            f"{PREFIX}_event_processing_lag_seconds",
+            "Time from accepting an event to its invalidation being applied, in seconds.",
+            ["kind"],
+            buckets=EVENT_LAG_BUCKETS,
+            registry=self.registry,
+        )
         self.registry.register(_CacheStatsCollector(self))
         # The standard collectors (process_* CPU, memory, file descriptors; python_info; python_gc_*).
         # They are stateless readers, so one instance serves every registry.
@@ -164,6 +215,9 @@ class GatewayMetrics:
     def observe_operation(self, operation_type: str, ok: bool, seconds: float) -> None:
         self.operations.labels(operation_type, "ok" if ok else "error").inc()
         self.operation_seconds.labels(operation_type).observe(max(seconds, 0.0))
+
+    def observe_event_lag(self, kind: str, seconds: float) -> None:
+        self.event_lag_seconds.labels(kind).observe(max(seconds, 0.0))
 
     def render(self) -> tuple[bytes, str]:
         """The exposition body and its content type."""

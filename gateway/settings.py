@@ -12,13 +12,14 @@ import os
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsSettingsSource, SettingsConfigDict
 
+from gateway.events.settings import EventSettings
 from gateway.security.settings import SecuritySettings
 
 
 SECRETS_DIR_VARIABLE = "GATEWAY_SECRETS_DIR"
 
 
-class Settings(SecuritySettings, BaseSettings):  # security knobs: gateway/security/settings.py
+class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{security,events}/settings.py
     """Every tunable of the gateway; ``Settings()`` reads the process environment."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)

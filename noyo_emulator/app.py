@@ -62,9 +62,11 @@ def create_app(
         if webhook_url:
             dispatcher = webhooks.WebhookDispatcher(state, webhook_url, webhook_secret or "")
             await dispatcher.start()
+        app.state.webhooks = dispatcher
         try:
             yield
         finally:
+            app.state.webhooks = None
             if dispatcher is not None:
                 await dispatcher.stop()
 
@@ -85,6 +87,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.emulator = state
+    app.state.webhooks = None  # the WebhookDispatcher while the lifespan runs with a webhook URL
     app.state.start_today = start
     app.state.tokens = TokenStore(client_id=client_id, client_secret=client_secret, ttl=token_ttl)
     return app

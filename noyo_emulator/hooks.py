@@ -8,6 +8,13 @@
   fault. ``after_commit`` (``"reset"``, ``"502"`` or ``"timeout"``) lets the request commit, then
   drops the connection, answers 502, or answers only after ``latency_ms`` (default 30 s).
 - ``POST /__emulator/tokens/expire``: every issued bearer token stops working.
+- ``GET /__emulator/webhooks``: deliveries (event ids, types, attempts, outcomes), held count, mode.
+  ``POST /__emulator/webhooks``: the delivery mode ``{"duplicates": n, "hold": bool}``;
+  ``.../release`` ``{"order": "fifo"|"reverse"}`` sends held events (reverse: out of order);
+  ``.../emit`` ``{"type", "id"}`` queues any event; ``.../redeliver`` ``{"event_id"}`` sends a
+  delivered event again (same id, fresh signature); ``.../replay`` ``{"event_id"}`` resends its
+  first attempt's exact headers and answers ``{"status": <the receiver's status>}``.
+  409 when no webhook URL is configured.
 - ``POST /__emulator/carrier-disconnection``: ``{"group_id", "carrier_id", "effective_end_date"?}``
   -> 201 with a carrier-sourced ``needs_review`` disconnection request.
 """
@@ -22,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import disconnections, world
+from . import disconnections, webhooks, world
 from .http import NoyoHTTPError, json_body, state_of
 from .state import Fault
 
@@ -128,7 +135,79 @@ async def carrier_disconnection(request: Request) -> JSONResponse:
     return JSONResponse(record, status_code=201)
 
 
+def _dispatcher(request: Request) -> Any:
+    dispatcher = getattr(request.app.state, "webhooks", None)
+    if dispatcher is None:
+        raise NoyoHTTPError(409, "No webhook URL is configured")
+    return dispatcher
+
+
+async def get_webhooks(request: Request) -> JSONResponse:
+    dispatcher = _dispatcher(request)
+    return JSONResponse({
+        "pending": dispatcher.pending, "held": len(dispatcher.held), "mode": dataclasses.asdict(dispatcher.mode),
+        "delivered": [d.summary() for d in dispatcher.delivered], "failed": [d.summary() for d in dispatcher.failed],
+    })
+
+
+async def set_webhook_mode(request: Request) -> JSONResponse:
+    dispatcher = _dispatcher(request)
+    body = await json_body(request)
+    duplicates, hold = body.get("duplicates", 1), body.get("hold", False)
+    if not isinstance(duplicates, int) or isinstance(duplicates, bool) or not 1 <= duplicates <= 10:
+        raise NoyoHTTPError(400, "duplicates must be an integer between 1 and 10")
+    if not isinstance(hold, bool):
+        raise NoyoHTTPError(400, "hold must be a boolean")
+    dispatcher.mode = webhooks.DeliveryMode(duplicates=duplicates, hold=hold)
+    return JSONResponse(dataclasses.asdict(dispatcher.mode))
+
+
+async def release_webhooks(request: Request) -> JSONResponse:
+    dispatcher = _dispatcher(request)
+    order = (await json_body(request, required=False) or {}).get("order", "fifo")
+    if order not in ("fifo", "reverse"):
+        raise NoyoHTTPError(400, 'order must be "fifo" or "reverse"')
+    return JSONResponse({"released": dispatcher.release(order)})
+
+
+async def emit_webhook(request: Request) -> JSONResponse:
+    _dispatcher(request)
+    body = await json_body(request)
+    if not isinstance(body.get("type"), str) or not isinstance(body.get("id"), str):
+        raise NoyoHTTPError(400, "type and id are required")
+    state_of(request).emit(body["type"], body["id"])
+    return JSONResponse({"queued": True}, status_code=202)
+
+
+async def _event_id(request: Request) -> str:
+    body = await json_body(request)
+    if not isinstance(body.get("event_id"), str):
+        raise NoyoHTTPError(400, "event_id is required")
+    return body["event_id"]
+
+
+async def redeliver_webhook(request: Request) -> JSONResponse:
+    dispatcher = _dispatcher(request)
+    if not dispatcher.redeliver(await _event_id(request)):
+        raise NoyoHTTPError(404, "No such delivered event")
+    return JSONResponse({"queued": True}, status_code=202)
+
+
+async def replay_webhook(request: Request) -> JSONResponse:
+    dispatcher = _dispatcher(request)
+    status = await dispatcher.replay(await _event_id(request))
+    if status is None:
+        raise NoyoHTTPError(404, "No such delivered event")
+    return JSONResponse({"status": status})
+
+
 routes = [
+    Route(f"{PREFIX}/webhooks", get_webhooks, methods=["GET"]),
+    Route(f"{PREFIX}/webhooks", set_webhook_mode, methods=["POST"]),
+    Route(f"{PREFIX}/webhooks/release", release_webhooks, methods=["POST"]),
+    Route(f"{PREFIX}/webhooks/emit", emit_webhook, methods=["POST"]),
+    Route(f"{PREFIX}/webhooks/redeliver", redeliver_webhook, methods=["POST"]),
+    Route(f"{PREFIX}/webhooks/replay", replay_webhook, methods=["POST"]),
     Route(f"{PREFIX}/requests", get_requests, methods=["GET"]),
     Route(f"{PREFIX}/requests", clear_requests, methods=["DELETE"]),
     Route(f"{PREFIX}/reset", reset, methods=["POST"]),

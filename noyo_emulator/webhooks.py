@@ -3,7 +3,14 @@
 The dispatcher drains ``state.outbox`` (filled by ``State.emit``) and POSTs each
 event as compact JSON ``{"data": {"id"}, "event": {"id", "created", "type"}}``.
 The event id and body are fixed when an event leaves the outbox; every attempt
-gets a fresh ``x-noyo-timestamp`` and signature. Event ids come from ``uuid4``
+gets a fresh ``x-noyo-timestamp`` and signature (one per secret, comma-separated,
+when ``secret`` lists several: Noyo's key rotation).
+
+For tests, ``mode`` makes delivery misbehave the ways Noyo may: ``duplicates`` sends
+each event that many times (same id and body), ``hold`` keeps events back until
+``release(order)`` sends them (``"reverse"``: out of order). ``redeliver`` sends a
+delivered event again (freshly signed); ``replay`` resends its first attempt's exact
+headers (an attacker's replay). Event ids come from ``uuid4``
 (not the seeded generator) and times from the wall clock, so delivery timing never
 changes the ids or timestamps of the emulator's records, and receivers can check
 timestamp freshness against their own clock.
@@ -50,6 +57,19 @@ class Delivery:
     body: bytes
     attempts: int = 0
     outcomes: list[str] = field(default_factory=list)  # "200", "503", "ConnectError", ...
+    first_headers: dict[str, str] | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {"event_id": self.event_id, "type": self.type, "data_id": self.data_id,
+                "attempts": self.attempts, "outcomes": list(self.outcomes)}
+
+
+@dataclass
+class DeliveryMode:
+    """How the dispatcher misbehaves on purpose (tests): see the module docstring."""
+
+    duplicates: int = 1
+    hold: bool = False
 
 
 def _utc_now() -> dt.datetime:
@@ -85,14 +105,47 @@ class WebhookDispatcher:
         self.clock = clock
         self.delivered: list[Delivery] = []
         self.failed: list[Delivery] = []
+        self.mode = DeliveryMode()
+        self.held: list[Delivery] = []
         self._in_flight: set[asyncio.Task[None]] = set()
         self._runner: asyncio.Task[None] | None = None
         self._client: httpx.AsyncClient | None = None
 
     @property
     def pending(self) -> int:
-        """Events not yet delivered or given up on (queued plus in flight)."""
+        """Events not yet delivered or given up on (queued plus in flight; held ones excluded)."""
         return len(self.state.outbox) + len(self._in_flight)
+
+    def signature(self, timestamp: str, body: bytes) -> str:
+        """``x-noyo-signature``: one signature per configured secret, comma-separated."""
+        secrets = [s.strip() for s in self.secret.split(",") if s.strip()] or [""]
+        return ",".join(sign(secret, timestamp, body) for secret in secrets)
+
+    def release(self, order: str = "fifo") -> int:
+        """Send every held event (``"reverse"``: newest first); returns how many."""
+        held, self.held = self.held, []
+        for delivery in reversed(held) if order == "reverse" else held:
+            self._send(delivery)
+        return len(held)
+
+    def find(self, event_id: str) -> Delivery | None:
+        return next((d for d in [*self.delivered, *self.failed] if d.event_id == event_id), None)
+
+    def redeliver(self, event_id: str) -> bool:
+        """Send a delivered (or failed) event again, same id and body, freshly signed."""
+        delivery = self.find(event_id)
+        if delivery is None:
+            return False
+        self._send(Delivery(delivery.event_id, delivery.type, delivery.data_id, delivery.body))
+        return True
+
+    async def replay(self, event_id: str) -> int | None:
+        """POST a delivered event again with its first attempt's headers; the answer's status."""
+        delivery = self.find(event_id)
+        if delivery is None or delivery.first_headers is None or self._client is None:
+            return None
+        response = await self._client.post(self.url, content=delivery.body, headers=delivery.first_headers)
+        return response.status_code
 
     async def start(self) -> None:
         if self._runner is not None:
@@ -123,11 +176,22 @@ class WebhookDispatcher:
     async def _run(self) -> None:
         while True:
             while self.state.outbox:
-                item = self.state.outbox.pop(0)
-                task = asyncio.create_task(self._deliver(self._envelope(item)))
-                self._in_flight.add(task)
-                task.add_done_callback(self._in_flight.discard)
+                delivery = self._envelope(self.state.outbox.pop(0))
+                copies = [delivery] + [
+                    Delivery(delivery.event_id, delivery.type, delivery.data_id, delivery.body)
+                    for _ in range(max(self.mode.duplicates, 1) - 1)
+                ]
+                for copy in copies:
+                    if self.mode.hold:
+                        self.held.append(copy)
+                    else:
+                        self._send(copy)
             await asyncio.sleep(self.poll_interval)
+
+    def _send(self, delivery: Delivery) -> None:
+        task = asyncio.create_task(self._deliver(delivery))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
 
     def _envelope(self, item: dict[str, Any]) -> Delivery:
         event_id = str(uuid.uuid4())
@@ -146,8 +210,10 @@ class WebhookDispatcher:
             headers = {
                 "content-type": "application/json",
                 "x-noyo-timestamp": timestamp,
-                "x-noyo-signature": sign(self.secret, timestamp, delivery.body),
+                "x-noyo-signature": self.signature(timestamp, delivery.body),
             }
+            if delivery.first_headers is None:
+                delivery.first_headers = headers
             try:
                 response = await self._client.post(self.url, content=delivery.body, headers=headers)
                 outcome = str(response.status_code)

@@ -8,7 +8,8 @@ applies it at every carrier it was ``sent`` to: the employee's demographics are
 updated and enrollments are created, re-planned or given their end dates
 (``terminated`` once that date is past). ``replace_older`` marks the employee's
 pending snapshots ``replaced``. Every status change emits
-``member_snapshot.status_change``.
+``member_snapshot.status_change``, and one that moved a carrier's entry of the
+``fulfillment_summary`` also ``member_snapshot_carrier_fulfillment_status.status_change``.
 """
 
 from __future__ import annotations
@@ -27,11 +28,20 @@ def arrival_day(snapshot: Record) -> dt.date:
     return dt.datetime.fromtimestamp(snapshot["created"], dt.timezone.utc).date()
 
 
-def _touch(state: State, snapshot: Record, status: str) -> None:
+FULFILLMENT_EVENT = "member_snapshot_carrier_fulfillment_status.status_change"
+
+
+def _carrier_statuses(snapshot: Record) -> list[Any]:
+    return [entry.get("status") for entry in snapshot.get("fulfillment_summary") or []]
+
+
+def _touch(state: State, snapshot: Record, status: str, carriers_before: list[Any] | None = None) -> None:
     snapshot["status"] = status
     snapshot["modified"] = state.now()
     snapshot["version"] = state.new_id()
     state.emit("member_snapshot.status_change", snapshot["id"])
+    if carriers_before is not None and carriers_before != _carrier_statuses(snapshot):
+        state.emit(FULFILLMENT_EVENT, snapshot["id"])
 
 
 def replace_older(state: State, newer: Record) -> None:
@@ -42,10 +52,11 @@ def replace_older(state: State, newer: Record) -> None:
         if snapshot["status"] not in PENDING:
             continue
         snapshot["replaced_by"] = newer["id"]
+        before = _carrier_statuses(snapshot)
         for entry in snapshot.get("fulfillment_summary") or []:
             if entry["status"] in PENDING_CARRIER:
                 entry["status"] = "replaced"
-        _touch(state, snapshot, "replaced")
+        _touch(state, snapshot, "replaced", before)
 
 
 def tick(state: State) -> None:
@@ -62,6 +73,7 @@ def tick(state: State) -> None:
 
 def complete(state: State, snapshot: Record) -> None:
     group_id = (state.employees.get(snapshot["employee_id"]) or {}).get("group_id")
+    before = _carrier_statuses(snapshot)
     for entry in snapshot.get("fulfillment_summary") or []:
         if entry["status"] not in PENDING_CARRIER:
             continue
@@ -72,7 +84,7 @@ def complete(state: State, snapshot: Record) -> None:
         if group_id is not None:
             apply_at_carrier(state, group_id, snapshot["member_snapshot"], entry["carrier_id"])
     _update_employee(state, snapshot)
-    _touch(state, snapshot, "completed")
+    _touch(state, snapshot, "completed", before)
 
 
 def _update_employee(state: State, snapshot: Record) -> None:

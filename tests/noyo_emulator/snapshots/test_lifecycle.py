@@ -53,8 +53,10 @@ async def test_status_follows_the_clock_and_emits_webhook_events(noyo, hooks, em
     assert summary_of(done)[carrier_id]["status"] == "sent"
     assert done["modified"] > record["modified"]
 
-    # and one status_change event was queued per status
-    assert _events(emulator_app, record["id"]) == ["member_snapshot.status_change"] * 3
+    # and one status_change event was queued per status, plus one when the carrier entry moved
+    assert _events(emulator_app, record["id"]) == ["member_snapshot.status_change"] * 3 + [
+        "member_snapshot_carrier_fulfillment_status.status_change"
+    ]
 
 
 async def test_newer_snapshot_replaces_pending_one(noyo, hooks, emulator_app):
