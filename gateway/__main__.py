@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import threading
 import time
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 import uvicorn
+from pydantic import SecretStr
 
 from .settings import Settings
 from .version import VERSION
@@ -18,8 +20,11 @@ DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
 
 
-def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
-    """Serve the emulator on loopback in a background thread; return once it accepts calls."""
+def _start_demo_emulator(
+    host: str, port: int, seed: int, *, webhook_url: str | None = None, webhook_secret: str | None = None
+) -> uvicorn.Server:
+    """Serve the emulator on loopback in a background thread; return once it accepts calls.
+    With ``webhook_url`` it delivers its webhooks there, signed with ``webhook_secret``."""
     try:
         from noyo_emulator import create_app as create_emulator
     except ImportError:
@@ -28,8 +33,9 @@ def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
             "use the demo image (docker build --target demo .) or a source install"
         ) from None
 
+    emulator = create_emulator(seed=seed, webhook_url=webhook_url, webhook_secret=webhook_secret)
     config = uvicorn.Config(
-        create_emulator(seed=seed), host=host, port=port, log_level="warning", lifespan="on",
+        emulator, host=host, port=port, log_level="warning", lifespan="on",
         log_config=None,  # our root handler: JSON lines, redacted
     )
     server = uvicorn.Server(config)
@@ -43,10 +49,13 @@ def _start_demo_emulator(host: str, port: int, seed: int) -> uvicorn.Server:
     return server
 
 
-def demo_settings(base: Settings, emulator_url: str) -> Settings:
-    """The demo's configuration: the embedded emulator instead of Noyo's sandbox."""
+def demo_settings(base: Settings, emulator_url: str, webhook_secret: str | None = None) -> Settings:
+    """The demo's configuration: the embedded emulator instead of Noyo's sandbox (and its
+    webhooks, when ``webhook_secret`` is given)."""
+    webhooks = {"gateway_webhook_secrets": SecretStr(webhook_secret)} if webhook_secret else {}
     return base.model_copy(
         update={
+            **webhooks,
             "noyo_base_url": emulator_url,
             "noyo_token_url": f"{emulator_url}/auth/public/token",
             "noyo_client_id": DEMO_CLIENT_ID,
@@ -65,10 +74,15 @@ def serve(args: argparse.Namespace) -> int:
     settings = Settings()
     if args.demo:
         emulator_host = "127.0.0.1"
-        _start_demo_emulator(emulator_host, args.emulator_port, args.seed)
+        webhook_secret = secrets.token_hex(32)  # this run only: the emulator signs, the gateway verifies
+        webhook_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        webhook_url = f"http://{webhook_host}:{args.port}{settings.gateway_webhook_path}"
+        _start_demo_emulator(emulator_host, args.emulator_port, args.seed,
+                             webhook_url=webhook_url, webhook_secret=webhook_secret)
         emulator_url = f"http://{emulator_host}:{args.emulator_port}"
-        settings = demo_settings(settings, emulator_url)
-        print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed})", file=sys.stderr)
+        settings = demo_settings(settings, emulator_url, webhook_secret)
+        print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed}), webhooks to {webhook_url}",
+              file=sys.stderr)
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql", file=sys.stderr)
     from .security.production import UnsafeConfiguration
 

@@ -197,12 +197,19 @@ class RedisIntake(Intake):
         self._group_ready = True
 
     async def take(self, count: int, block: float) -> list[Delivery]:
+        from redis.exceptions import ResponseError
+
         await self._ensure_group()
-        reclaimed = await self._reclaim(count)
-        if reclaimed:
-            return reclaimed
-        answer = await self._reader.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=count,
-                                               block=max(int(block * 1000), 1))
+        try:
+            reclaimed = await self._reclaim(count)
+            if reclaimed:
+                return reclaimed
+            answer = await self._reader.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=count,
+                                                   block=max(int(block * 1000), 1))
+        except ResponseError as exc:
+            if "NOGROUP" in str(exc):
+                self._group_ready = False  # the stream was deleted: recreate it next time
+            raise
         return [d for _, entries in answer or [] for d in self._deliveries(entries)]
 
     async def _reclaim(self, count: int) -> list[Delivery]:

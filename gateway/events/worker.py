@@ -9,7 +9,6 @@ event taken by a replica that stops is processed by another (or by it once resta
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from typing import Any
 
@@ -45,9 +44,8 @@ class EventWorker:
         tasks = [t for t in (self._runner, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        if tasks:  # a read blocked inside the Redis client may not notice at once: bounded wait
+            await asyncio.wait(tasks, timeout=2.0)
         self._runner = None
         self._tasks.clear()
 
