@@ -91,15 +91,22 @@ def serve(args: argparse.Namespace) -> int:
     except UnsafeConfiguration as exc:
         print(f"noyo-gateway: {exc}", file=sys.stderr)
         return 2
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        log_level=args.log_level,
-        log_config=None,  # uvicorn's loggers propagate to our redacting JSON handler
-        access_log=False,  # gateway.access writes one JSON line per request instead
-        proxy_headers=True,
-    )
+    from .tracing import configure_tracing
+
+    provider = configure_tracing()  # from the OTEL_* variables; None when traces are not asked for
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            log_level=args.log_level,
+            log_config=None,  # uvicorn's loggers propagate to our redacting JSON handler
+            access_log=False,  # gateway.access writes one JSON line per request instead
+            proxy_headers=True,
+        )
+    finally:
+        if provider is not None:
+            provider.shutdown()  # flush the spans still queued
     return 0
 
 

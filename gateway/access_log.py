@@ -25,6 +25,8 @@ from typing import Any, Iterator
 
 from strawberry.extensions import SchemaExtension
 
+from .tracing import RECORD_SCOPE_KEY
+
 logger = logging.getLogger("gateway.access")
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -96,6 +98,7 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send)
             return
         record = AccessRecord(method=scope.get("method", "?"), path=scope.get("path", "")[:MAX_PATH])
+        scope[RECORD_SCOPE_KEY] = record  # for the layers around this one (the request's trace span)
         token = _current.set(record)
         started = time.perf_counter()
 

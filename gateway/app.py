@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .access_log import AccessLogMiddleware, count_upstream_call
+from .tracing import TracingMiddleware
 from .cache import Cache, cache_from_settings
 from .cache.responses import ResponseCache
 from .redis_guard import Guarded, RedisGuard
@@ -169,7 +170,7 @@ def create_app(
     if settings.webhook_secrets:  # Noyo's webhooks: signed, so outside GraphQL authentication
         routes.append(Route(settings.gateway_webhook_path, webhook_endpoint, methods=["POST"]))
     security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(AccessLogMiddleware), security])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(TracingMiddleware), Middleware(AccessLogMiddleware), security])
     app.state.settings = settings
     return app
 

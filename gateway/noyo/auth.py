@@ -17,6 +17,9 @@ from typing import Callable
 import httpx
 from pydantic import SecretStr
 
+from opentelemetry.trace import SpanKind
+
+from ..tracing import record_error, tracer
 from .errors import NoyoAuthError, NoyoTimeout, NoyoUnavailable, error_from_response
 from .retry import parse_retry_after
 
@@ -83,17 +86,26 @@ class TokenProvider:
     async def _fetch(self) -> tuple[str, float]:
         started = time.perf_counter()
         outcome = "error"
-        try:
-            response = await self._request()
-            outcome = str(response.status_code)
-            return self._parse(response)
-        except httpx.HTTPError as exc:
-            outcome = type(exc).__name__
-            logger.warning("noyo token request failed: %s", outcome)
-            error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
-            raise error_type(f"Noyo token endpoint unreachable ({outcome})") from None
-        finally:
-            self._observe(outcome, time.perf_counter() - started)
+        with tracer().start_as_current_span(
+            "POST token", kind=SpanKind.CLIENT, attributes={"http.request.method": "POST", "url.template": "token"},
+            record_exception=False, set_status_on_exception=False,
+        ) as span:
+            try:
+                response = await self._request()
+                outcome = str(response.status_code)
+                span.set_attribute("http.response.status_code", response.status_code)
+                return self._parse(response)
+            except httpx.HTTPError as exc:
+                outcome = type(exc).__name__
+                logger.warning("noyo token request failed: %s", outcome)
+                error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
+                record_error(span, exc)
+                raise error_type(f"Noyo token endpoint unreachable ({outcome})") from None
+            except Exception as exc:
+                record_error(span, exc)
+                raise
+            finally:
+                self._observe(outcome, time.perf_counter() - started)
 
     def _observe(self, outcome: str, seconds: float) -> None:
         if self.on_fetch is None:

@@ -21,7 +21,10 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel
 
+from opentelemetry.trace import SpanKind, get_current_span
+
 from ..settings import Settings
+from ..tracing import inject_trace_context, record_error, tracer
 from ..version import VERSION
 from .auth import TokenProvider
 from .errors import (
@@ -94,6 +97,7 @@ class NoyoClient:
         self._tokens = token_provider
         self._retry = retry or RetryPolicy()
         self._base_url = (base_url or str(http.base_url)).rstrip("/")
+        self._host = httpx.URL(self._base_url).host
         # Optional observer of every attempt: (method, path template, outcome, seconds); set by the app.
         self.on_attempt: Callable[[str, str, object, float], None] | None = None
 
@@ -165,11 +169,26 @@ class NoyoClient:
     ) -> httpx.Response:
         """Send one logical call (retries, 401 refresh, deadline); returns the 2xx response."""
         template = template or path
+        method = method.upper()
+        attributes = {"http.request.method": method, "url.template": template, "server.address": self._host}
+        with tracer().start_as_current_span(
+            f"{method} {template}", kind=SpanKind.CLIENT, attributes=attributes,
+            record_exception=False, set_status_on_exception=False,
+        ) as span:
+            try:
+                return await self._deadline(method, path, template, params, json)
+            except Exception as exc:
+                record_error(span, exc)
+                raise
+
+    async def _deadline(
+        self, method: str, path: str, template: str, params: Params | None, body: Any
+    ) -> httpx.Response:
         timeout = self._retry.total_timeout
         sent: list[bool] = []  # appended to when an attempt goes out: the deadline may cut its answer
         try:
             async with asyncio.timeout(timeout):
-                return await self._attempts(method.upper(), path, template, params, json, sent)
+                return await self._attempts(method, path, template, params, body, sent)
         except TimeoutError:
             self._log(logging.WARNING, method, template, "deadline", 0, timeout or 0.0)
             raise NoyoTimeout(f"Noyo call exceeded its {timeout}s deadline", in_doubt=bool(sent)) from None
@@ -196,6 +215,7 @@ class NoyoClient:
             rid = request_id.get()
             if rid:
                 headers[REQUEST_ID_HEADER] = rid
+            inject_trace_context(headers)  # W3C traceparent: Noyo's side joins the caller's trace
             t0 = time.perf_counter()
             sent.append(True)
             try:
@@ -239,6 +259,11 @@ class NoyoClient:
     def _log(self, level: int, method: str, template: str, outcome: object, attempt: int, seconds: float) -> None:
         if self.on_attempt is not None:
             self.on_attempt(method, template, outcome, seconds)
+        span = get_current_span()  # the call's span: its latest outcome and how many attempts it took
+        if attempt:
+            span.set_attributes({"noyo.attempts": attempt, "noyo.retries": attempt - 1})
+        if isinstance(outcome, int):
+            span.set_attribute("http.response.status_code", outcome)
         if not logger.isEnabledFor(level):
             return
         duration_ms = round(seconds * 1000, 1)

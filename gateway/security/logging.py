@@ -14,7 +14,8 @@ pytest's caplog included) is redacted when it is created:
 
 The message is rendered and redacted at creation (``record.args`` are dropped) and an
 attached exception's text is redacted too. ``request_id_var`` (set by the security
-middleware) is stamped on every record as ``record.request_id``; ``JsonFormatter``
+middleware) is stamped on every record as ``record.request_id``, and the current OpenTelemetry
+span as ``record.trace_id`` / ``record.span_id`` (when there is one); ``JsonFormatter``
 writes one JSON object per line.
 """
 
@@ -26,6 +27,8 @@ import logging
 import re
 import traceback
 from typing import Any, Callable
+
+from opentelemetry import trace
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("gateway_request_id", default=None)
 
@@ -79,6 +82,9 @@ def install_redaction() -> None:
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         record.request_id = request_id_var.get()
+        span = trace.get_current_span().get_span_context()
+        record.trace_id = format(span.trace_id, "032x") if span.is_valid else None
+        record.span_id = format(span.span_id, "016x") if span.is_valid else None
         return record
 
     _installed = factory
@@ -104,6 +110,10 @@ class JsonFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None)
         if request_id and "request_id" not in entry:
             entry["request_id"] = request_id
+        for ids in ("trace_id", "span_id"):  # the OpenTelemetry trace the record was written in
+            value = getattr(record, ids, None)
+            if value:
+                entry[ids] = value
         if record.exc_text:
             entry["exception"] = redact(record.exc_text)
         elif record.exc_info:
