@@ -17,6 +17,7 @@ from starlette.routing import Route
 from .access_log import AccessLogMiddleware, count_upstream_call
 from .tracing import TracingMiddleware
 from .cache import Cache, cache_from_settings
+from .cache.response_stores import MemoryResponseStore
 from .cache.responses import ResponseCache
 from .redis_guard import Guarded, RedisGuard
 from .events import Bus
@@ -104,7 +105,9 @@ def create_app(
             # the entity cache's clock: freshness deadlines of reads are on it
             responses = ResponseCache.from_settings(settings, schema_sdl=_sdl(schema), clock=lambda: cache.clock())
             if guard is not None and getattr(responses.store, "shared", False):
-                responses.store = Guarded(responses.store, guard)  # a slow Redis is a miss, quickly
+                # Redis slow or down: this process's memory serves cached responses meanwhile
+                local = MemoryResponseStore(settings.gateway_response_cache_max_entries, clock=lambda: cache.clock())
+                responses.store = Guarded(responses.store, guard, fallback=local)
             cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
             responses.listen(bus)
         graphql.responses, graphql.metrics = responses, metrics

@@ -119,11 +119,13 @@ class RedisGuard:
 
 
 class Guarded:
-    """``target`` with every coroutine method run through ``guard`` (``close`` excepted)."""
+    """``target`` with every coroutine method run through ``guard`` (``close`` excepted); with a
+    ``fallback`` (same interface, in-process), a failed or skipped call runs there instead."""
 
-    def __init__(self, target: Any, guard: RedisGuard) -> None:
+    def __init__(self, target: Any, guard: RedisGuard, fallback: Any = None) -> None:
         self._target = target
         self._guard = guard
+        self._fallback = fallback
 
     def __getattr__(self, name: str) -> Any:
         attr = getattr(self._target, name)
@@ -131,7 +133,12 @@ class Guarded:
             return attr
 
         async def call(*args: Any, **kwargs: Any) -> Any:
-            return await self._guard.run(lambda: attr(*args, **kwargs))
+            try:
+                return await self._guard.run(lambda: attr(*args, **kwargs))
+            except RedisUnavailable:
+                if self._fallback is None:
+                    raise
+                return await getattr(self._fallback, name)(*args, **kwargs)
 
         return call
 

@@ -20,8 +20,7 @@ REQUEST = """mutation($input: RequestDisconnectionInput!, $key: String) {
 
 
 def settings_on(redis_url: str, namespace: str, **overrides):
-    return make_gateway_settings(namespace, gateway_cache_url=redis_url, gateway_response_cache_enabled=False,
-                                 **overrides)
+    return make_gateway_settings(namespace, gateway_cache_url=redis_url, **overrides)
 
 
 async def until(check, seconds: float) -> float:
