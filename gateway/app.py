@@ -19,6 +19,7 @@ from .tracing import TracingMiddleware
 from .cache import Cache, cache_from_settings
 from .cache.response_stores import MemoryResponseStore
 from .cache.responses import ResponseCache
+from .console import console_documents, console_routes
 from .redis_guard import Guarded, RedisGuard
 from .events import Bus
 from .events.runtime import EventRuntime, webhook_endpoint
@@ -88,6 +89,7 @@ def create_app(
     metrics = GatewayMetrics() if settings.gateway_metrics_enabled else None
     if metrics is not None:
         metrics.watch_redis(guard)
+    builtin_documents = console_documents() if settings.gateway_console_enabled else {}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -115,7 +117,7 @@ def create_app(
             metrics.response_cache_stats = responses.stats
         events = EventRuntime(settings, noyo, cache, bus, metrics=metrics)
         app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses, events)
-        graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl)
+        graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl, builtin_documents)
         await events.start()
         try:
             yield
@@ -168,6 +170,7 @@ def create_app(
         Route("/readyz", readyz),
         Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
+    routes += console_routes(console=settings.gateway_console_enabled)
     if metrics is not None:
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     if settings.webhook_secrets:  # Noyo's webhooks: signed, so outside GraphQL authentication

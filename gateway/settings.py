@@ -160,3 +160,10 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
     def bus_url(self) -> str:
         """``GATEWAY_BUS_URL``, or the cache URL when it is not set."""
         return self.gateway_bus_url or self.gateway_cache_url
+
+    # -- Browser pages (gateway/console.py) ---------------------------------------
+    gateway_console_enabled: bool = Field(
+        default=True,
+        description="Serve the operations console at /console; its persisted operations are then accepted "
+        "by hash, also alongside GATEWAY_TRUSTED_DOCUMENTS.",
+    )

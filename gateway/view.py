@@ -6,6 +6,7 @@ Security duties here (the HTTP checks before it are ``gateway.security.middlewar
 - ``SecurityExtension`` (operation limits, cost, role checks) is on the schema;
 - persisted operations (trusted documents or APQ) are resolved before execution;
 - JSON array batching is refused unless ``GATEWAY_BATCHING_MAX_OPERATIONS`` > 0;
+- GraphiQL is the page bundled with the gateway (``gateway.console``), with example tabs;
 - production: no GraphiQL, no "Did you mean ...?" suggestions in error messages.
 
 The hot path: with the response cache on, a single operation's key is computed from the raw
@@ -28,7 +29,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
@@ -37,33 +38,13 @@ from strawberry.types.unset import UNSET
 
 from .access_log import annotate
 from .cache.responses import ResponseCache, document_hash, with_miss_extension
+from .console import graphiql_page
 from .graphql_http import negotiate, response_media_type
 from .security.middleware import PRINCIPAL_SCOPE_KEY
 from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id, requested_hash
 from .security.principal import Principal
 from .security.scoping import scope_context
 from .settings import Settings
-
-EXAMPLE_OPERATION = """\
-# noyo-gateway: Noyo's Fulfillment API as a typed graph.
-# Press the play button (Ctrl-Enter) to run; open the Docs panel to explore.
-
-query ReviewQueue {
-  reviewQueue(first: 10) {
-    totalCount
-    edges {
-      node {
-        id
-        status
-        sourceType
-        effectiveEndDate
-        group { id name }
-        carrier { id displayName }
-      }
-    }
-  }
-}
-"""
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 TOKEN_LIMIT_TEXT = "Document contains more than"  # graphql-core's parser, past ``max_tokens``
@@ -163,7 +144,7 @@ def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
 
 
 class GatewayGraphQL(GraphQL):
-    """Strawberry's ASGI view, building our per-request context and a GraphiQL with an example."""
+    """Strawberry's ASGI view, building our per-request context; GraphiQL is the bundled page."""
 
     def __init__(self, schema: Any, *, settings: Settings, persisted: PersistedQueries | None = None) -> None:
         production = settings.gateway_env == "production"
@@ -278,7 +259,7 @@ class GatewayGraphQL(GraphQL):
         return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(render_graphiql(self.graphql_ide_html, EXAMPLE_OPERATION))
+        return graphiql_page()
 
     def parse_json(self, data: str | bytes) -> Any:
         return normalise_document_id(super().parse_json(data))
@@ -322,12 +303,4 @@ class GatewayGraphQL(GraphQL):
         return data
 
 
-def render_graphiql(template: str, operation: str) -> str:
-    """Swap Strawberry's welcome text for ``operation`` so GraphiQL opens ready to run."""
-    start = template.index("const EXAMPLE_QUERY = `") + len("const EXAMPLE_QUERY = `")
-    end = template.index("`;", start)
-    escaped = operation.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
-    return template[:start] + escaped + template[end:]
-
-
-__all__ = ["EXAMPLE_OPERATION", "GatewayGraphQL", "render_graphiql", "strip_suggestions"]
+__all__ = ["GatewayGraphQL", "strip_suggestions"]

@@ -10,13 +10,15 @@ into the extensions).
 - Otherwise APQ: a hash alone looks the document up in the cache (``PERSISTED_QUERY_NOT_FOUND``
   when absent, and the client resends with ``query``); a hash with a query is checked
   (``PERSISTED_QUERY_HASH_MISMATCH``) and stored for ``GATEWAY_APQ_TTL`` seconds.
+- Built-in documents (the operations console's, ``gateway.console.console_documents``) resolve
+  by hash in both modes: the allowlist is extended by them, and APQ finds them without the cache.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -63,6 +65,11 @@ class PersistedQueries:
     trusted: dict[str, str] | None
     cache: Any
     ttl: int
+    builtin: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.trusted is not None:
+            self.trusted = {**self.builtin, **self.trusted}
 
     async def resolve(self, query: str | None, extensions: Mapping[str, Any] | None) -> str | None:
         """The query text to execute; raises ``PersistedQueryError`` when refused."""
@@ -71,6 +78,8 @@ class PersistedQueries:
             return self._trusted(query, digest)
         if digest is None:
             return query
+        if query is None and digest in self.builtin:
+            return self.builtin[digest]
         if query is not None:
             if sha256_hex(query) != digest:
                 raise PersistedQueryError("PERSISTED_QUERY_HASH_MISMATCH", "provided sha does not match query")
