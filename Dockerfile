@@ -3,10 +3,20 @@
 #   docker build --target demo .   the same plus the Noyo emulator, for `noyo-gateway serve --demo`
 ARG PYTHON_IMAGE=python:3.11-slim
 
+# The console and GraphiQL, built from the pinned npm packages (console/package-lock.json).
+FROM node:20-slim AS assets
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema.graphql /src/
+COPY console ./
+RUN npm run build
+
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md LICENSE ./
 COPY gateway ./gateway
+COPY --from=assets /src/gateway/static ./gateway/static
 COPY noyo_emulator ./noyo_emulator
 RUN pip install --no-cache-dir --prefix=/install . \
     && cp -a /install /gateway-only \

@@ -7,8 +7,14 @@ CHECKOV := $(CHECKOV_VENV)/bin/checkov
 # The graphql-http server audit (GraphQL over HTTP conformance), pinned by its package-lock.json.
 AUDIT_DIR := tests/gateway/graphql_over_http
 AUDIT := $(AUDIT_DIR)/node_modules/.package-lock.json
+# Browser assets (console + GraphiQL): built from console/ with the pinned npm packages.
+NPM ?= npm
+NODE_STAMP := console/node_modules/.installed
+ASSETS := gateway/static/.built
+CONSOLE_SOURCES := $(shell find console/src -type f -not -path 'console/src/gql/*' 2>/dev/null) \
+	$(wildcard console/*.html console/*.ts console/tsconfig.json) schema.graphql
 
-.PHONY: install tools run emulator test bench schema clean
+.PHONY: install assets tools run emulator test bench schema wheel clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,7 +22,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): console/package.json console/package-lock.json
+	cd console && $(NPM) ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 $(CHECKOV): requirements/checkov.txt | $(STAMP)
 	python3 -m venv $(CHECKOV_VENV)
@@ -30,13 +38,22 @@ $(AUDIT): $(AUDIT_DIR)/package-lock.json
 # What the test suite needs beyond the Python environment.
 tools: $(CHECKOV) $(AUDIT)
 
-run: $(STAMP)
+# codegen (operations checked against schema.graphql), tsc, then vite into gateway/static
+$(ASSETS): $(NODE_STAMP) $(CONSOLE_SOURCES)
+	cd console && $(NPM) run --silent build
+	touch $@
+
+assets: $(ASSETS)
+
+install: $(STAMP) $(ASSETS)
+
+run: install
 	$(PY) -m gateway serve --demo --host 127.0.0.1 --port 8000
 
 emulator: $(STAMP)
 	$(PY) -m noyo_emulator --host 127.0.0.1 --port 8100 --seed 42
 
-test: $(STAMP) tools
+test: install tools
 	CHECKOV=$(CHECKOV) $(PY) -m pytest
 
 bench: $(STAMP)
@@ -45,5 +62,9 @@ bench: $(STAMP)
 schema: $(STAMP)
 	$(PY) -m gateway export-schema schema.graphql
 
+# a wheel carrying the built console and GraphiQL
+wheel: install
+	$(PY) -m pip wheel --quiet --no-deps -w dist .
+
 clean:
-	rm -rf $(VENV) .pytest_cache $(AUDIT_DIR)/node_modules
+	rm -rf $(VENV) .pytest_cache $(AUDIT_DIR)/node_modules gateway/static console/node_modules console/src/gql test-output

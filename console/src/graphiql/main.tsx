@@ -12,6 +12,7 @@ import { GraphiQL } from 'graphiql';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { createClient } from 'graphql-ws';
 import { EXAMPLES } from './examples';
+import { repairAccessibility } from './a11y';
 
 const httpUrl = new URL('/graphql', window.location.href).toString();
 const wsUrl = httpUrl.replace(/^http/, 'ws');
@@ -26,7 +27,9 @@ const defaultTabs = EXAMPLES.map((example) => ({
   variables: example.variables ? JSON.stringify(example.variables, null, 2) : undefined,
 }));
 
-createRoot(document.getElementById('graphiql')!).render(
+const root = document.getElementById('graphiql')!;
+repairAccessibility(root);
+createRoot(root).render(
   <StrictMode>
     <GraphiQL
       fetcher={fetcher}
@@ -34,6 +37,10 @@ createRoot(document.getElementById('graphiql')!).render(
       initialQuery={defaultTabs[0].query}
       initialVariables={defaultTabs[0].variables}
       defaultEditorToolsVisibility="variables"
-    />
+    >
+      <GraphiQL.Logo>
+        <a className="graphiql-logo-link" href="/console">noyo-gateway</a>
+      </GraphiQL.Logo>
+    </GraphiQL>
   </StrictMode>,
 );
