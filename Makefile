@@ -57,6 +57,7 @@ test: install tools
 	CHECKOV=$(CHECKOV) $(PY) -m pytest
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk || (apt-get update -qq && apt-get install -y -qq wrk))
 	$(PY) -m bench
 
 schema: $(STAMP)

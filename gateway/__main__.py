@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import os
 import sys
 import threading
 import time
@@ -49,6 +50,13 @@ def _start_demo_emulator(
     return server
 
 
+#: What the demo changes (exported to the environment for the worker processes).
+DEMO_SETTINGS = [
+    "noyo_base_url", "noyo_token_url", "noyo_client_id", "noyo_client_secret",
+    "gateway_allow_anonymous", "gateway_anonymous_role", "gateway_anonymous_scopes",
+]
+
+
 def demo_settings(base: Settings, emulator_url: str, webhook_secret: str | None = None) -> Settings:
     """The demo's configuration: the embedded emulator instead of Noyo's sandbox (and its
     webhooks, when ``webhook_secret`` is given)."""
@@ -68,6 +76,13 @@ def demo_settings(base: Settings, emulator_url: str, webhook_secret: str | None 
     )
 
 
+def _export(settings: Settings, names: list[str]) -> None:
+    """Put settings into the environment, where every worker process's ``Settings()`` reads them."""
+    for name in names:
+        value = getattr(settings, name)
+        os.environ[name.upper()] = value.get_secret_value() if hasattr(value, "get_secret_value") else str(value)
+
+
 def serve(args: argparse.Namespace) -> int:
     from .app import create_app
 
@@ -81,22 +96,31 @@ def serve(args: argparse.Namespace) -> int:
                              webhook_url=webhook_url, webhook_secret=webhook_secret)
         emulator_url = f"http://{emulator_host}:{args.emulator_port}"
         settings = demo_settings(settings, emulator_url, webhook_secret)
+        _export(settings, [*DEMO_SETTINGS, "gateway_webhook_secrets"])
         print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed}), webhooks to {webhook_url}",
               file=sys.stderr)
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql", file=sys.stderr)
     from .security.production import UnsafeConfiguration
 
     try:
-        app = create_app(settings)
+        app = create_app(settings)  # a bad configuration is refused here, before any worker starts
     except UnsafeConfiguration as exc:
         print(f"noyo-gateway: {exc}", file=sys.stderr)
         return 2
+    if args.workers > 1 and settings.gateway_cache_url.startswith("memory://"):
+        print("noyo-gateway: memory:// is per process; several workers want GATEWAY_CACHE_URL=redis://...",
+              file=sys.stderr)
     from .tracing import configure_tracing
 
-    provider = configure_tracing()  # from the OTEL_* variables; None when traces are not asked for
+    # One worker serves the app built here; several each build their own (and their own tracing).
+    provider = configure_tracing() if args.workers == 1 else None
     try:
         uvicorn.run(
-            app,
+            app if args.workers == 1 else "gateway.app:app_factory",
+            factory=args.workers > 1,
+            workers=args.workers,
+            loop="uvloop",
+            http="httptools",
             host=args.host,
             port=args.port,
             log_level=args.log_level,
@@ -134,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--emulator-port", type=int, default=8100)
     run.add_argument("--seed", type=int, default=42, help="the demo emulator's world seed")
     run.add_argument("--log-level", default="info")
+    run.add_argument("--workers", type=int, default=1, help="worker processes (several want a redis:// cache)")
     run.set_defaults(func=serve)
 
     export = commands.add_parser("export-schema", help="write the schema as SDL")

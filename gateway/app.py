@@ -64,6 +64,11 @@ def _sdl(schema: Any) -> str:
 def app_factory() -> Starlette:
     """``create_app()`` from the environment: the import string ``uvicorn --factory`` (and
     ``noyo-gateway serve --workers N``) starts in every worker process."""
+    from .security.logging import configure_logging
+    from .tracing import configure_tracing
+
+    configure_logging("INFO")  # a worker process starts afresh: JSON lines, redacted
+    configure_tracing()  # from the OTEL_* variables, when they ask for traces
     return create_app()
 
 
@@ -165,10 +170,10 @@ def create_app(
         return RedirectResponse("/graphql")
 
     routes: list[Any] = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),  # first: the router tries routes in order
         Route("/", home),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
-        Route("/graphql", graphql, methods=["GET", "POST"]),
     ]
     routes += console_routes(console=settings.gateway_console_enabled)
     if metrics is not None:

@@ -96,6 +96,7 @@ class GatewayMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.cache_stats: Any = None  # the running cache's ``CacheStats``, set by the lifespan
         self.response_cache_stats: Any = None  # the response cache's ``ResponseCacheStats``
+        self._operation_children: dict[tuple[str, bool], tuple[Any, Any]] = {}
         self.upstream_requests = Counter(
             f"{PREFIX}_upstream_requests",
             "Attempts against Noyo by method, path template and outcome (HTTP status or error name).",
@@ -213,8 +214,14 @@ class GatewayMetrics:
         self.token_fetch_seconds.observe(max(seconds, 0.0))
 
     def observe_operation(self, operation_type: str, ok: bool, seconds: float) -> None:
-        self.operations.labels(operation_type, "ok" if ok else "error").inc()
-        self.operation_seconds.labels(operation_type).observe(max(seconds, 0.0))
+        children = self._operation_children.get((operation_type, ok))
+        if children is None:  # labels() looks children up under a lock: remember them
+            children = self._operation_children[(operation_type, ok)] = (
+                self.operations.labels(operation_type, "ok" if ok else "error"),
+                self.operation_seconds.labels(operation_type),
+            )
+        children[0].inc()
+        children[1].observe(max(seconds, 0.0))
 
     def observe_event_lag(self, kind: str, seconds: float) -> None:
         self.event_lag_seconds.labels(kind).observe(max(seconds, 0.0))

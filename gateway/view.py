@@ -19,6 +19,7 @@ and ``304 Not Modified`` for a matching ``If-None-Match``.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 import urllib.parse
@@ -66,6 +67,7 @@ class _Pending:
     context: Any = None
     cacheable: bool = False
     body: bytes | None = None
+    stored: Any = None  # the StoredResponse once saved
 
 
 _PENDING: ContextVar[_Pending | None] = ContextVar("gateway_response_pending", default=None)
@@ -158,6 +160,7 @@ class GatewayGraphQL(GraphQL):
         self.production = production
         self.persisted = persisted
         self.responses: ResponseCache | None = None  # set by the app's lifespan
+        self._flights: dict[str, asyncio.Future[Any]] = {}  # misses executing, by key
         self.metrics: Any = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -185,8 +188,9 @@ class GatewayGraphQL(GraphQL):
         conditional = operation.persisted and scope["method"] == "GET"
         stored = await responses.lookup(key)
         if stored is None:
-            await self._respond(scope, receive, send, _Pending(key, responses.clock(), conditional))
-            return
+            stored = await self._miss(key, scope, receive, send, conditional)
+            if stored is None:
+                return
         headers = [(b"age", str(responses.age(stored)).encode()), (b"x-response-cache", b"hit")]
         if conditional:
             headers.append((b"etag", stored.etag.encode()))
@@ -201,6 +205,30 @@ class GatewayGraphQL(GraphQL):
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         self._observe(started, operation)
+
+    async def _miss(self, key: str, scope: Any, receive: Any, send: Any, conditional: bool) -> Any:
+        """Execute a miss, or wait for the identical one already executing in this process (a
+        herd of concurrent misses runs once). Returns the stored response to serve as a hit, or
+        None once the response has been sent."""
+        assert self.responses is not None
+        flight = self._flights.get(key)
+        if flight is not None:
+            stored = await asyncio.shield(flight)
+            if stored is not None:
+                return stored
+            flight = None  # the first one was not cacheable: run ours
+        else:
+            flight = self._flights[key] = asyncio.get_running_loop().create_future()
+        pending = _Pending(key, self.responses.clock(), conditional)
+        try:
+            await self._respond(scope, receive, send, pending)
+        finally:
+            if flight is not None:
+                if not flight.done():
+                    flight.set_result(pending.stored)
+                if self._flights.get(key) is flight:
+                    del self._flights[key]
+        return None
 
     def _observe(self, started: float, operation: _Operation) -> None:
         """A hit is an operation like any other for the access log and the metrics."""
@@ -219,8 +247,8 @@ class GatewayGraphQL(GraphQL):
                 response = PlainTextResponse(exc.reason, status_code=exc.status_code)
             if pending is not None and pending.body is not None and response.status_code == 200:
                 assert self.responses is not None
-                stored = await self.responses.save(pending.key, pending.body, pending.context.reads,
-                                                   pending.started_at)
+                stored = pending.stored = await self.responses.save(
+                    pending.key, pending.body, pending.context.reads, pending.started_at)
                 response.headers["x-response-cache"] = "miss"
                 if stored is not None and pending.conditional:
                     response.headers["etag"] = stored.etag

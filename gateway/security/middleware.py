@@ -18,15 +18,15 @@ The GraphiQL page itself (GET, ``Accept: text/html``, no query) needs no credent
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import uuid
+import os
 from typing import Any
 
 from gateway.access_log import PRINCIPAL_SCOPE_KEY, annotate
 
 from .authn import AuthenticationError, Authenticator
+from .deadlines import Deadlines
 from .logging import request_id_var
 from .ratelimit import RateLimiter
 
@@ -45,7 +45,7 @@ def _request_id(raw: bytes | None) -> str:
         value = raw.decode("latin-1")
         if len(value) <= 128 and value.isprintable() and value.strip() == value and value:
             return value
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # as random as uuid4().hex, a fraction of its cost
 
 
 def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> bytes:
@@ -74,6 +74,7 @@ class SecurityMiddleware:
         self.limiter = limiter
         self.max_body = settings.gateway_max_body_bytes
         self.timeout = settings.gateway_request_timeout
+        self.deadlines = Deadlines(self.timeout)
         self.csrf_header = settings.gateway_csrf_header.lower().encode() if settings.gateway_csrf_header else None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -115,7 +116,8 @@ class SecurityMiddleware:
             if refusal is not None:
                 await reply(*refusal)
                 return
-            await asyncio.wait_for(self.app(scope, self._limited(receive), send_with_id), self.timeout)
+            async with self.deadlines.limit():  # one watchdog, no timer per request
+                await self.app(scope, self._limited(receive), send_with_id)
         except _BodyTooLarge:
             if not started:
                 await reply(413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id))

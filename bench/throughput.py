@@ -1,0 +1,223 @@
+"""Warm throughput under load: ``python -m bench throughput [--seconds 4] [--connections 50]``.
+
+Runs the emulator (20 ms per upstream request), the gateway (``noyo-gateway serve``: uvicorn
+with uvloop and httptools, access log and a rate limit on, response cache on) and a bare
+Starlette app serving the very bytes of the gateway's warm answer on the same server stack, each
+in its own process, and loads them with wrk at concurrency 50 from a fourth. Prints req/s of each
+query against the baseline, p99/p50, ``--workers 2`` against one worker (Redis cache), and the
+gateway's RSS growth over 100,000 warm requests. Every ratio comes from this one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+
+REVIEW_QUEUE = ("query { reviewQueue(first: 50) { totalCount edges { node { id status "
+                "group { name } carrier { displayName } } } } }")
+ONE_FIELD = "query { carriers { displayName } }"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+RSS_REQUESTS = 100_000
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_http(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+@contextmanager
+def _process(args: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen]:
+    process = subprocess.Popen(args, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        _wait_http(ready_url)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _gateway(emulator_url: str, port: int, cache_url: str, workers: int) -> tuple[list[str], dict[str, str]]:
+    env = {
+        "NOYO_BASE_URL": emulator_url, "NOYO_TOKEN_URL": f"{emulator_url}/auth/public/token",
+        "NOYO_CLIENT_ID": "demo-client", "NOYO_CLIENT_SECRET": "demo-secret",
+        "GATEWAY_ALLOW_ANONYMOUS": "true", "GATEWAY_ANONYMOUS_ROLE": "viewer",
+        "GATEWAY_RATE_LIMIT": "100000000/minute",  # counted on every request, never refusing
+        "GATEWAY_CACHE_URL": cache_url, "GATEWAY_CACHE_NAMESPACE": f"bench-{uuid.uuid4().hex[:12]}",
+    }
+    args = [sys.executable, "-m", "gateway", "serve", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--log-level", "warning"]
+    return args, env
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, body: str, seconds: float, connections: int) -> Load:
+    """Load ``url`` with POSTs of ``body`` for ``seconds`` at ``connections`` (one wrk thread)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                     f"wrk.body = [==[{body}]==]\n")
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "-s", script.name,
+                              url], capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    return Load(rps, p50, p99, requests, errors)
+
+
+def _rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def _body(query: str) -> str:
+    return json.dumps({"query": query})
+
+
+def _warm(url: str, query: str) -> bytes:
+    for _ in range(3):
+        response = httpx.post(url, json={"query": query}, timeout=30)
+        assert response.status_code == 200 and "errors" not in response.json(), response.text
+    assert response.headers.get("x-response-cache") == "hit", response.headers
+    return response.content
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def run(latency_ms: int, seconds: float, connections: int) -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install -y wrk; `make bench` does it)")
+    emulator_port, gateway_port, baseline_port = _free_port(), _free_port(), _free_port()
+    emulator_url = f"http://127.0.0.1:{emulator_port}"
+    gateway_url = f"http://127.0.0.1:{gateway_port}/graphql"
+    baseline_url = f"http://127.0.0.1:{baseline_port}/graphql"
+    emulator = [sys.executable, "-m", "noyo_emulator", "--port", str(emulator_port), "--latency-ms", str(latency_ms)]
+    rows: list[tuple[str, str, str]] = []
+    with _process(emulator, {}, f"{emulator_url}/__emulator/requests"):
+        args, env = _gateway(emulator_url, gateway_port, "memory://", 1)
+        with _process(args, env, f"http://127.0.0.1:{gateway_port}/healthz") as gateway:
+            bodies = {name: _warm(gateway_url, q) for name, q in (("review", REVIEW_QUEUE), ("one", ONE_FIELD))}
+            loads = {}
+            for name, query in (("review", REVIEW_QUEUE), ("one", ONE_FIELD)):
+                with tempfile.NamedTemporaryFile("wb", suffix=".json", delete=False) as f:
+                    f.write(bodies[name])
+                baseline = [sys.executable, "-m", "uvicorn", "bench._baseline:app", "--port", str(baseline_port),
+                            "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+                with _process(baseline, {"BENCH_BODY_FILE": f.name}, f"http://127.0.0.1:{baseline_port}/"):
+                    loads[f"{name} baseline"] = wrk(baseline_url, _body(query), seconds, connections)
+                os.unlink(f.name)
+                loads[f"{name} gateway"] = wrk(gateway_url, _body(query), seconds, connections)
+            served = sum(load.requests for key, load in loads.items() if "gateway" in key)
+            rss_before = _rss_mib(gateway.pid)
+            rss_requests = 0
+            while rss_requests < RSS_REQUESTS:
+                todo = RSS_REQUESTS - rss_requests
+                rss_requests += wrk(gateway_url, _body(REVIEW_QUEUE), max(2.0, min(60.0, todo / max(
+                    loads["review gateway"].rps, 100) * 1.05)), connections).requests
+            rss_after = _rss_mib(gateway.pid)
+        scaling: dict[int, Load] = {}
+        if _redis_up():
+            for workers in (1, 2):
+                args, env = _gateway(emulator_url, gateway_port, REDIS_URL, workers)
+                with _process(args, env, f"http://127.0.0.1:{gateway_port}/healthz"):
+                    for _ in range(workers * 3):
+                        _warm(gateway_url, REVIEW_QUEUE)
+                    scaling[workers] = wrk(gateway_url, _body(REVIEW_QUEUE), seconds, connections)
+
+    review, review_base = loads["review gateway"], loads["review baseline"]
+    one, one_base = loads["one gateway"], loads["one baseline"]
+    rows.append(("warm reviewQueue(first: 50), req/s gateway / bare Starlette",
+                 f"{review.rps:.0f} / {review_base.rps:.0f} = {review.rps / review_base.rps:.0%}", ">= 50 %"))
+    rows.append(("warm { carriers { displayName } }, req/s gateway / bare Starlette",
+                 f"{one.rps:.0f} / {one_base.rps:.0f} = {one.rps / one_base.rps:.0%}", ">= 60 %"))
+    rows.append(("warm reviewQueue p99 / p50 at c=50",
+                 f"{review.p99_ms:.2f} / {review.p50_ms:.2f} ms = {review.p99_ms / review.p50_ms:.2f}", "<= 2"))
+    if scaling:
+        ratio = scaling[2].rps / scaling[1].rps
+        rows.append(("--workers 2 / 1 with Redis, warm reviewQueue req/s",
+                     f"{scaling[2].rps:.0f} / {scaling[1].rps:.0f} = {ratio:.2f}x", ">= 1.5x"))
+    else:
+        rows.append(("--workers 2 / 1 with Redis", "skipped: no Redis on 127.0.0.1:6379", ">= 1.5x"))
+    rows.append((f"gateway RSS over {rss_requests:,} warm requests (after {served:,})",
+                 f"{rss_before:.1f} -> {rss_after:.1f} MiB = {rss_after - rss_before:+.1f} MiB", "within 5 MiB"))
+    failed = sum(load.errors for load in [*loads.values(), *scaling.values()])
+    print(f"wrk at concurrency {connections}, {seconds:g} s per measurement; emulator latency {latency_ms} ms; "
+          f"non-2xx responses: {failed}\n")
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':{width}}  {'figure':38}  target")
+    print("-" * (width + 50))
+    for measure, figure, target in rows:
+        print(f"{measure:{width}}  {figure:38}  {target}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--latency-ms", type=int, default=20, help="emulator latency per request")
+    parser.add_argument("--seconds", type=float, default=4.0, help="duration of each wrk measurement")
+    parser.add_argument("--connections", type=int, default=50)
+    args = parser.parse_args(argv)
+    run(args.latency_ms, args.seconds, args.connections)
+
+
+if __name__ == "__main__":
+    main()
