@@ -8,19 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 
-from .support import PrivateRedis
+from bench._redis_server import RedisServer
 
 
 @pytest.fixture
-def private_redis() -> Iterator[PrivateRedis]:
-    """A redis-server of the test's own (for tests that stop it)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
+def private_redis() -> Iterator[RedisServer]:
+    """A redis-server of the test's own on a free port (for tests that stop it)."""
+    if shutil.which("redis-server") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("redis-server is not installed")
         pytest.skip("redis-server is not installed")
-    server = PrivateRedis(binary)
-    server.start()
-    yield server
-    server.kill()
-
+    with RedisServer() as server:
+        yield server

@@ -1,85 +1,22 @@
-"""Helpers of the live-data tests: a private Redis, loopback servers, signed deliveries."""
+"""Helpers of the live-data tests: loopback servers, signed deliveries, waiting."""
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
-import socket
-import subprocess
-import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import uvicorn
 
+from bench._loopback import serving
+from bench._redis_server import free_port
 from gateway.events.signature import sign
 
 SECRET = "whsec-test-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of the test's own on a free port (never the shared one)."""
-
-    def __init__(self, binary: str) -> None:
-        self.binary = binary
-        self.port = free_port()
-        self.workdir = tempfile.mkdtemp()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", self.workdir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-
-
-@contextlib.asynccontextmanager
-async def serving(app: Any, port: int | None = None) -> AsyncIterator[str]:
-    """Serve ``app`` with uvicorn on loopback in this event loop; yields its base URL."""
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on", log_config=None))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 def delivery(event_type: str, record_id: str, *, event_id: str | None = None, secret: str = SECRET,
@@ -107,3 +44,6 @@ async def eventually(predicate: Callable[[], Any], seconds: float = 5.0, step: f
 
 async def post(client: httpx.AsyncClient, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     return await client.post(path, content=body, headers=headers)
+
+
+__all__ = ["SECRET", "delivery", "eventually", "free_port", "post", "serving"]

@@ -9,7 +9,7 @@ import pytest
 
 from gateway.events import Bus, BusUnavailable, Change
 
-from .support import PrivateRedis
+from bench._redis_server import RedisServer
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ async def _eventually(predicate, seconds: float = 5.0) -> bool:
     return predicate()
 
 
-async def test_the_subscriber_reconnects_after_redis_restarts(private_redis: PrivateRedis) -> None:
+async def test_the_subscriber_reconnects_after_redis_restarts(private_redis: RedisServer) -> None:
     # given a bus subscribed on a Redis of this test's own
     bus = Bus.from_url(private_redis.url, reconnect_max=0.2)
     await bus.start()

@@ -6,10 +6,11 @@ import asyncio
 
 import pytest
 
-from gateway.events.intake import Intake, IntakeUnavailable, RedisIntake
+from bench._redis_server import RedisServer
+from gateway.events.intake import Intake, RedisIntake
 from tests.gateway.conftest import make_gateway_settings, running_gateway
 
-from .support import SECRET, PrivateRedis, delivery, eventually
+from .support import SECRET, delivery, eventually
 
 HOOK = "/webhooks/noyo"
 
@@ -71,7 +72,7 @@ async def test_an_event_taken_by_a_replica_that_stopped_is_processed_by_another(
 
 
 async def test_redis_down_answers_503_and_nothing_is_lost_once_it_is_back(
-    private_redis: PrivateRedis, cache_namespace, emulator_app
+    private_redis: RedisServer, cache_namespace, emulator_app
 ):
     # given a gateway whose events go to a Redis of this test's own
     settings = make_gateway_settings(cache_namespace, gateway_webhook_secrets=SECRET,

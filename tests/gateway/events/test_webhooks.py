@@ -211,3 +211,23 @@ async def test_a_record_noyo_no_longer_has_is_announced_without_a_record(gw, hoo
     await hooks.post("/__emulator/webhooks/emit", json={"type": "group.created", "id": "0" * 8 + "-0000-4000-8000-" + "0" * 12})
     change = await gw.next_change()
     assert (change.kind, change.record, change.status) == ("group", None, None)
+
+
+async def test_a_failing_refetch_is_retried_then_counted_as_failed(emulator_app, cache_namespace, hooks):
+    emulator_app.state.emulator.outbox.clear()
+    request_id = next(iter(emulator_app.state.emulator.disconnections))
+    path = f"/api/v1/group_disconnection_requests/{request_id}"
+    async with replica(emulator_app, cache_namespace, gateway_event_max_attempts=2) as gw:
+        # given Noyo failing the refetch once: the retry succeeds and one change goes out
+        await hooks.post("/__emulator/faults", json={"path": path, "error_rate": 1.0, "error_status": 500, "count": 1})
+        await hooks.post("/__emulator/webhooks/emit", json={"type": "group_disconnection_request.status_change",
+                                                            "id": request_id})
+        assert (await gw.next_change()).id == request_id
+        # given Noyo failing it for good: after two attempts the event is dropped and counted
+        await hooks.post("/__emulator/faults", json={"path": path, "error_rate": 1.0, "error_status": 500})
+        await hooks.post("/__emulator/webhooks/emit", json={"type": "group_disconnection_request.status_change",
+                                                            "id": request_id})
+        failed = lambda: gw.metric("noyo_gateway_events_failed_total", kind="disconnection_request")  # noqa: E731
+        assert await eventually(lambda: failed() == 1, seconds=10)
+        assert await gw.no_change(0.3)
+        assert gw.metric("noyo_gateway_events_processed_total", kind="disconnection_request", source="webhook") == 1
