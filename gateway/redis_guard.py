@@ -49,6 +49,9 @@ class RedisGuard:
         self.clock = clock
         self.opened_at: float | None = None
         self.opened_count = 0
+        #: Run once Redis answers again, before the circuit closes: drop pooled connections that
+        #: died with the old server, so they do not fail (and reopen the circuit) one by one.
+        self.recovery_hooks: list[Callable[[], Awaitable[Any]]] = []
         self._consecutive = 0
         self._probing: asyncio.Task[None] | None = None
 
@@ -109,6 +112,11 @@ class RedisGuard:
                 raise
             except Exception:  # noqa: BLE001 - still down; probe again
                 continue
+            for hook in self.recovery_hooks:
+                try:
+                    await hook()
+                except Exception as exc:  # noqa: BLE001 - a stale pool then fails on use instead
+                    logger.warning("Redis recovery hook failed: %s", type(exc).__name__)
             self._succeeded()
 
     async def close(self) -> None:

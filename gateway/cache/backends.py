@@ -79,6 +79,11 @@ class Backend:
         """Delete ``key`` only if it still holds ``value`` (atomic on Redis)."""
         await self._cache._redlock_release(key, self._cache.serializer.dumps(value))
 
+    async def reset_connections(self) -> None:
+        """Drop pooled Redis connections (after Redis restarted); memory: nothing to do."""
+        if self.distributed:
+            await self._cache.client.connection_pool.disconnect()
+
     async def ping(self) -> None:
         """Raise if the store is unreachable (Redis: one PING; memory: always fine)."""
         if self.distributed:

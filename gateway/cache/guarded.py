@@ -74,6 +74,7 @@ def guard_backend(backend: Backend, guard: RedisGuard | None) -> Any:
     """``backend`` guarded (with a memory fallback) when it is a shared Redis one and a guard is given."""
     if guard is None or not backend.distributed:
         return backend
+    guard.recovery_hooks.append(backend.reset_connections)
     return GuardedBackend(backend, guard, Backend.from_url("memory://"))
 
 

@@ -194,6 +194,10 @@ class RedisResponseStore:
         keys = [*(f"{self._prefix}t:{t}" for t in tags), *(f"{self._prefix}p:{t}" for t in tags)]
         await self._purge(keys=keys, args=[repr(self.clock()), PURGE_MEMORY_SECONDS, len(tags)])
 
+    async def reset_connections(self) -> None:
+        """Drop pooled connections (after Redis restarted)."""
+        await self._redis.connection_pool.disconnect()
+
     async def close(self) -> None:
         await self._redis.aclose()
 

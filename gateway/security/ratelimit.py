@@ -92,6 +92,10 @@ class RedisRateLimiter:
             count, _ = await pipe.execute()
         return _decide(self.rate, int(count), now)
 
+    async def reset_connections(self) -> None:
+        """Drop pooled connections (after Redis restarted)."""
+        await self.redis.connection_pool.disconnect()
+
     async def close(self) -> None:
         await self.redis.aclose()
 
@@ -134,6 +138,7 @@ def limiter_for(rate_text: str, cache_url: str, prefix: str, guard: Any = None) 
         redis_limiter = RedisRateLimiter(rate, cache_url, prefix)
         if guard is None:
             return redis_limiter
+        guard.recovery_hooks.append(redis_limiter.reset_connections)
         return FallbackRateLimiter(redis_limiter, MemoryRateLimiter(rate), guard)
     return MemoryRateLimiter(rate)
 

@@ -139,6 +139,9 @@ def make_gateway_settings(namespace: str, **overrides: Any) -> Settings:
         "gateway_anonymous_role": "admin",
         "gateway_anonymous_scopes": "phi",
         "gateway_rate_limit": "",
+        # Redis faults (tests/gateway/redis_faults/ set the short production timeout): a loaded shared
+        # machine must not make a healthy Redis look slow to tests of other concerns.
+        "gateway_redis_timeout": 1.0,
     }
     values.update(overrides)
     return Settings(**values)

@@ -81,3 +81,24 @@ async def test_guarded_proxies_coroutine_methods_only():
         await proxy.op()
     assert proxy.calls == 2  # plain attributes pass through
     await guard.close()
+
+
+async def test_recovery_hooks_run_before_the_circuit_closes():
+    redis = Flaky()
+    guard = RedisGuard(failures=1, probe=redis.ping, probe_interval=0.02)
+    seen: list[bool] = []
+
+    async def drop_pools() -> None:
+        seen.append(guard.degraded)
+
+    guard.recovery_hooks.append(drop_pools)
+    redis.up = False
+    with pytest.raises(RedisUnavailable):
+        await guard.run(redis.op)
+    redis.up = True
+    for _ in range(50):
+        if not guard.degraded:
+            break
+        await asyncio.sleep(0.02)
+    assert seen == [True] and not guard.degraded
+    await guard.close()

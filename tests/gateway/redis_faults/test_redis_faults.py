@@ -20,7 +20,7 @@ REQUEST = """mutation($input: RequestDisconnectionInput!, $key: String) {
 
 
 def settings_on(redis_url: str, namespace: str, **overrides):
-    return make_gateway_settings(namespace, gateway_cache_url=redis_url, **overrides)
+    return make_gateway_settings(namespace, gateway_cache_url=redis_url, gateway_redis_timeout=0.2, **overrides)
 
 
 async def until(check, seconds: float) -> float:

@@ -220,3 +220,27 @@ async def test_an_unavailable_idempotency_store_refuses_and_sends_nothing(emulat
     # then: refused with a retryable code, and Noyo saw no write
     assert [e["code"] for e in result["errors"]] == ["IDEMPOTENCY_UNAVAILABLE"]
     assert not [k for k in await upstream_counts() if not k.startswith("GET ")]
+
+
+@pytest.mark.redis
+async def test_keys_survive_a_gateway_restart(emulator_app, redis_url, cache_namespace, hooks, upstream_counts):
+    from tests.gateway.conftest import GraphQLClient, running_gateway
+
+    # given: a keyed write whose answer was lost after commit, on a gateway that then stops
+    settings = make_gateway_settings(cache_namespace, gateway_cache_url=redis_url)
+    group_id, carrier_id = connected_pairs(emulator_app)[0]
+    end = (today(emulator_app) + dt.timedelta(days=30)).isoformat()
+    variables = {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": "restart"}
+    await fault(hooks, "/api/v1/group_disconnection_requests", "POST", after_commit="reset")
+    async with running_gateway(settings, emulator_app) as (_, client):
+        first = (await GraphQLClient(client)(REQUEST, variables))["data"]["requestDisconnection"]
+    await upstream_counts(reset=True)
+
+    # when: a new gateway process gets the retry
+    async with running_gateway(settings, emulator_app) as (_, client):
+        retry = (await GraphQLClient(client)(REQUEST, variables))["data"]["requestDisconnection"]
+
+    # then: the same request, replayed from Redis without a word to Noyo
+    assert first["errors"] == retry["errors"] == []
+    assert retry["disconnectionRequest"]["id"] == first["disconnectionRequest"]["id"]
+    assert await upstream_counts() == {}
