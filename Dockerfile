@@ -14,11 +14,11 @@ RUN npm run build
 
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
-COPY pyproject.toml README.md LICENSE ./
+COPY pyproject.toml README.md LICENSE requirements.lock ./
 COPY gateway ./gateway
 COPY --from=assets /src/gateway/static ./gateway/static
 COPY noyo_emulator ./noyo_emulator
-RUN pip install --no-cache-dir --prefix=/install . \
+RUN pip install --no-cache-dir --prefix=/install -c requirements.lock . \
     && cp -a /install /gateway-only \
     && rm -rf /gateway-only/lib/python3.11/site-packages/noyo_emulator
 

@@ -14,17 +14,22 @@ ASSETS := gateway/static/.built
 CONSOLE_SOURCES := $(shell find console/src -type f -not -path 'console/src/gql/*' 2>/dev/null) \
 	$(wildcard console/*.html console/*.ts console/tsconfig.json) schema.graphql
 
-.PHONY: install assets tools run emulator test bench schema wheel clean
+.PHONY: install lock assets tools run emulator test bench schema wheel clean
 
-$(STAMP): pyproject.toml
+# requirements.lock pins every transitive dependency; `make lock` regenerates it from pyproject.toml.
+$(STAMP): pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[test]'
 	touch $(STAMP)
 
 $(NODE_STAMP): console/package.json console/package-lock.json
 	cd console && $(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+lock: $(STAMP)
+	$(VENV)/bin/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file requirements.lock pyproject.toml
 
 $(CHECKOV): requirements/checkov.txt | $(STAMP)
 	python3 -m venv $(CHECKOV_VENV)
