@@ -2,7 +2,7 @@
 
 Runs the gateway in-process on a redis-server of its own (a free port; the shared Redis is
 never touched) against the emulator served over loopback HTTP, with a steady read load at
-the given concurrency and a writer sending keyed ``requestDisconnection``s (every third one
+the given concurrency and a writer sending keyed ``createDisconnectionRequest``s (every third one
 hit by an after-commit connection reset, and every one retried with its key until it has an
 outcome). Phases: normal; Redis paused with SIGSTOP; Redis killed, then restarted. Prints,
 per phase, requests, gateway 5xx and read p50/p99; the pause target (p99 <= 2 x normal p99 +
@@ -29,8 +29,8 @@ from noyo_emulator import create_app as create_emulator
 
 GROUP = "query($id: ID!) { group(id: $id) { id name connections { status carrier { displayName } } } }"
 QUEUE = "query { reviewQueue(first: 20) { totalCount edges { node { id status group { name } } } } }"
-REQUEST = """mutation($input: RequestDisconnectionInput!, $key: String) {
-  requestDisconnection(input: $input, idempotencyKey: $key) { disconnectionRequest { id } errors { code } } }"""
+REQUEST = """mutation($input: CreateDisconnectionRequestInput!, $key: String) {
+  createDisconnectionRequest(input: $input, idempotencyKey: $key) { disconnectionRequest { id } errors { code } } }"""
 RETRYABLE = {"IDEMPOTENCY_UNAVAILABLE", "IDEMPOTENCY_KEY_IN_USE", "OUTCOME_UNKNOWN", "UPSTREAM_UNAVAILABLE",
              "UPSTREAM_TIMEOUT", "UPSTREAM_ERROR"}
 
@@ -127,7 +127,7 @@ class Writer:
                     self.errors_5xx += 1
                     await asyncio.sleep(0.2)
                     continue
-                codes = [e["code"] for e in response.json()["data"]["requestDisconnection"]["errors"]]
+                codes = [e["code"] for e in response.json()["data"]["createDisconnectionRequest"]["errors"]]
                 if not codes or not set(codes) & RETRYABLE:
                     break
                 await asyncio.sleep(0.2)

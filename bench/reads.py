@@ -26,7 +26,7 @@ from gateway.settings import Settings
 from noyo_emulator import create_app as create_emulator
 
 REVIEW_QUEUE = """
-query { reviewQueue(first: 50) { totalCount edges { node { id status
+query { reviewQueue(first: 50) { totalCount edges { node { id: noyoId status
   group { name } carrier { displayName } } } } }
 """
 GROUP_STATUS = """
@@ -36,7 +36,7 @@ query($id: ID!) { group(id: $id) { name
 """
 DISCONNECTIONS = """
 query { disconnectionRequests(first: 20, filter: {status: PROCESSING}) { totalCount
-  edges { node { id effectiveEndDate group { name } carrier { displayName } } } } }
+  edges { node { id: noyoId effectiveEndDate group { name } carrier { displayName } } } } }
 """
 
 

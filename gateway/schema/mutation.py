@@ -11,7 +11,7 @@ from .snapshots.mutations import SnapshotMutations
 
 
 @require_role(IsOperator)  # every mutation: operator or admin (gateway/security)
-@strawberry.type
+@strawberry.type(description="Changes: disconnection requests and member snapshots (operator role).")
 class Mutation(DisconnectionMutations, SnapshotMutations):
     pass
 

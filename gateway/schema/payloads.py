@@ -16,8 +16,24 @@ import strawberry
 from gateway.access_log import annotate
 from gateway.writes import ErrorCode, WriteError
 
+from .describe import described_enum
 
-MutationErrorCode = strawberry.enum(ErrorCode, name="MutationErrorCode", description="Why a mutation failed.")
+
+MutationErrorCode = described_enum("Why a mutation failed.", {
+    "NOT_FOUND": "A record the mutation names does not exist (or is not visible to the caller).",
+    "VALIDATION": "An argument is invalid; `field` names it.",
+    "CONFLICT": "The record's state or version does not allow the change; `field` names the argument.",
+    "FORBIDDEN": "Noyo refused the operation.",
+    "UPSTREAM_UNAVAILABLE": "Noyo is unavailable; retry later.",
+    "UPSTREAM_TIMEOUT": "Noyo did not answer in time; the change may or may not have happened.",
+    "UPSTREAM_RATE_LIMITED": "Noyo is rate limiting requests; retry later.",
+    "UPSTREAM_ERROR": "Noyo failed to process the request.",
+    "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before with a different input.",
+    "IDEMPOTENCY_KEY_IN_USE": "A request with the same idempotency key is still running.",
+    "IDEMPOTENCY_UNAVAILABLE": "Idempotency records cannot be read or written now: nothing was sent; retry later.",
+    "OUTCOME_UNKNOWN": "Noyo's answer was lost and reading Noyo could not tell whether the change happened; "
+    "see `check`.",
+}, name="MutationErrorCode")(ErrorCode)
 
 
 IdempotencyKey = Annotated[
@@ -31,12 +47,12 @@ IdempotencyKey = Annotated[
 
 @strawberry.type(description="One reason a mutation did not happen (or did not fully happen).")
 class MutationError:
-    code: MutationErrorCode
+    code: MutationErrorCode = strawberry.field(description="What kind of failure this is.")
     message: str = strawberry.field(description="Human-readable; never contains personal data.")
     field: list[str] | None = strawberry.field(
         default=None, description='Path of the offending argument, e.g. ["input", "effectiveEndDate"].'
     )
-    current_version: strawberry.ID | None = strawberry.field(
+    current_version: str | None = strawberry.field(
         default=None, description="For CONFLICT on an existing record: its current version, to retry an edit."
     )
     check: list[str] | None = strawberry.field(
@@ -51,7 +67,7 @@ def from_write_error(error: WriteError) -> MutationError:
         code=MutationErrorCode(error.code),
         message=error.message,
         field=list(error.field) if error.field else None,
-        current_version=strawberry.ID(error.current_version) if error.current_version else None,
+        current_version=error.current_version or None,
         check=list(error.records) or None,
     )
 

@@ -3,17 +3,22 @@
 - ``DateTime``: Noyo's integer Unix seconds become timezone-aware UTC datetimes
   (Strawberry's built-in ``DateTime`` scalar renders them as ISO-8601).
 - ``Date``: Noyo's ``YYYY-MM-DD`` strings become ``datetime.date`` (``Date`` scalar).
-- Enums: every gateway enum carries an ``UNKNOWN`` member. A value Noyo adds later
-  is logged once (without the record) and served as ``UNKNOWN`` instead of failing
-  the whole list it appears in.
+- Enums: a value Noyo adds later is logged once (without the record) and served as
+  ``UNKNOWN`` by output-only enums, or as ``null`` by enums that inputs use too (those
+  have no ``UNKNOWN`` member: a client can never send it), instead of failing the
+  whole list it appears in.
+- ``SCALAR_OVERRIDES``: ``Date`` and ``DateTime`` with descriptions and ``@specifiedBy``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import enum
 import logging
 from typing import Any, TypeVar
+
+from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 
 logger = logging.getLogger("gateway.schema")
 
@@ -45,8 +50,23 @@ def to_date(value: str | dt.date | None) -> dt.date | None:
         return None
 
 
-def to_enum(enum_cls: type[E], value: Any) -> E:
-    """The member of ``enum_cls`` whose value is ``value``; ``UNKNOWN`` for new upstream values."""
+SCALAR_OVERRIDES = {
+    dt.date: dataclasses.replace(
+        DateDefinition,
+        description="A calendar date, ISO 8601 `YYYY-MM-DD` (RFC 3339 full-date).",
+        specified_by_url="https://datatracker.ietf.org/doc/html/rfc3339#section-5.6",
+    ),
+    dt.datetime: dataclasses.replace(
+        DateTimeDefinition,
+        description="An instant, ISO 8601 with offset (RFC 3339 date-time), in UTC.",
+        specified_by_url="https://datatracker.ietf.org/doc/html/rfc3339#section-5.6",
+    ),
+}
+
+
+def to_enum(enum_cls: type[E], value: Any) -> E | None:
+    """The member of ``enum_cls`` whose value is ``value``; for a new upstream value
+    ``UNKNOWN`` (output-only enums) or None (enums inputs use too)."""
     if isinstance(value, enum_cls):
         return value
     raw = getattr(value, "value", value)
@@ -56,12 +76,14 @@ def to_enum(enum_cls: type[E], value: Any) -> E:
         key = (enum_cls.__name__, str(raw))
         if key not in _reported:
             _reported.add(key)
-            logger.warning("unknown upstream value %r for %s served as UNKNOWN", raw, enum_cls.__name__)
-        return enum_cls["UNKNOWN"]
+            logger.warning("unknown upstream value %r for %s", raw, enum_cls.__name__)
+        return enum_cls.__members__.get("UNKNOWN")
 
 
 def to_enums(enum_cls: type[E], values: Any) -> list[E]:
-    return [to_enum(enum_cls, v) for v in values or []]
+    """Known members only: a new upstream value is left out of the list."""
+    members = [to_enum(enum_cls, v) for v in values or []]
+    return [m for m in members if m is not None]
 
 
 def enum_value(member: enum.Enum | None) -> str | None:

@@ -20,13 +20,21 @@ from .errors import ErrorFormatter, log_errors
 from .extensions import OperationFactsExtension, StaleDataExtension
 from .groups import GroupQueries
 from .mutation import Mutation
+from .node import NodeQueries
+from .scalars import SCALAR_OVERRIDES
 from .snapshots import SnapshotQueries
 from .snapshots.preview import SnapshotPreviewQuery
 
 
-@strawberry.type
+@strawberry.type(description="Reads: groups, carriers, disconnection requests, member snapshots, employees.")
 class Query(
-    GroupQueries, CarrierQueries, DisconnectionQueries, SnapshotQueries, EmployeeQueries, SnapshotPreviewQuery
+    NodeQueries,
+    GroupQueries,
+    CarrierQueries,
+    DisconnectionQueries,
+    SnapshotQueries,
+    EmployeeQueries,
+    SnapshotPreviewQuery,
 ):
     pass
 
@@ -60,6 +68,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
         mutation=kwargs.pop("mutation", Mutation),
         types=[DisconnectionReason, DisconnectionRejectionReason, *kwargs.pop("types", [])],
         extensions=kwargs.pop("extensions", DEFAULT_EXTENSIONS),
+        scalar_overrides={**SCALAR_OVERRIDES, **kwargs.pop("scalar_overrides", {})},
         **kwargs,
     )
 

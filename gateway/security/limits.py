@@ -120,7 +120,7 @@ class _Analyzer:
         if isinstance(field_type, GraphQLList) and is_composite_type(get_named_type(field_type)):
             is_connection = parent is not None and (
                 parent.name.endswith("Connection") or "pageInfo" in getattr(parent, "fields", {})
-            )  # Relay connections: *Connection, or any type with pageInfo (the gateway's *Page types)
+            )  # Relay connections: *Connection, or any type with pageInfo
             if is_connection and node.name.value in ("edges", "nodes"):
                 return 1
             return DEFAULT_FIRST

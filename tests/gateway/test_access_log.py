@@ -69,7 +69,7 @@ async def test_a_mutation_logs_its_outcome_and_upstream_calls_not_its_variables(
 
     body = await gql(SUBMIT.replace("mutation(", "mutation Submit("),
                      {"groupId": family["group_id"], "snapshot": to_input(snapshot), "key": "k-1"})
-    assert body["data"]["submitSnapshot"]["errors"] == []
+    assert body["data"]["submitMemberSnapshot"]["errors"] == []
 
     [line] = access_records(caplog)
     assert (line["operation_type"], line["operation_name"], line["outcome"]) == ("mutation", "Submit", "OK")
@@ -81,8 +81,8 @@ async def test_a_mutation_logs_its_outcome_and_upstream_calls_not_its_variables(
 
 async def test_a_payload_error_is_the_outcome(gql, caplog):
     caplog.set_level(logging.INFO)
-    body = await gql('mutation { confirmDisconnection(id: "../x") { errors { code } } }')
-    assert body["data"]["confirmDisconnection"]["errors"][0]["code"] == "VALIDATION"
+    body = await gql('mutation { confirmDisconnectionRequest(id: "../x") { errors { code } } }')
+    assert body["data"]["confirmDisconnectionRequest"]["errors"][0]["code"] == "VALIDATION"
     [line] = access_records(caplog)
     assert line["outcome"] == "VALIDATION" and line["upstream_calls"] == 0
 

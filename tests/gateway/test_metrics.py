@@ -10,8 +10,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from .conftest import make_gateway_settings, running_gateway
 
-CARRIER = "query($id: ID!) { carrier(id: $id) { id displayName } }"
-CARRIER_ID = "query($id: ID!) { carrier(id: $id) { id } }"
+CARRIER = "query($id: ID!) { carrier(id: $id) { id: noyoId displayName } }"
+CARRIER_ID = "query($id: ID!) { carrier(id: $id) { id: noyoId } }"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 

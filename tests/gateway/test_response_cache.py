@@ -17,10 +17,10 @@ from tests.gateway.schema.support import data, world
 from tests.gateway.security.support import bearer, mint, security_settings
 from tests.gateway.write.support import REJECT, connected_pairs, today
 
-REVIEW_QUEUE = "query { reviewQueue(first: 50) { totalCount edges { node { id status group { name } carrier { displayName } } } } }"
-REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id status } }"
-GROUPS = "query { groups(first: 50) { totalCount edges { node { id name } } } }"
-EMPLOYEE = "query($id: ID!) { employee(id: $id) { id person { firstName lastName } } }"
+REVIEW_QUEUE = "query { reviewQueue(first: 50) { totalCount edges { node { id: noyoId status group { name } carrier { displayName } } } } }"
+REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id: noyoId status } }"
+GROUPS = "query { groups(first: 50) { totalCount edges { node { id: noyoId name } } } }"
+EMPLOYEE = "query($id: ID!) { employee(id: $id) { id: noyoId person { firstName lastName } } }"
 HIT = re.compile(rb'"responseCache":\{"hit":true,"ageSeconds":\d+\}\}\}$')
 
 
@@ -84,7 +84,7 @@ async def test_a_write_purges_every_dependent_response_on_both_replicas(shared, 
 
         # when: the request is rejected through replica A
         rejected = await post(a, REJECT, {"id": record["id"], "reason": "CONNECTION_RESTORED"})
-        assert rejected.json()["data"]["rejectDisconnection"]["errors"] == []
+        assert rejected.json()["data"]["rejectDisconnectionRequest"]["errors"] == []
 
         # then: on both replicas neither response answers from before the write
         for replica in (a, b):
@@ -169,7 +169,7 @@ async def test_stale_data_is_never_cached(gateway, gateway_client, hooks, clock,
     # given: a group read, then its freshness over and Noyo failing
     gateway.state.services.cache.clock = clock
     group_id = sorted(world(emulator_app).groups)[0]
-    query = "query($id: ID!) { group(id: $id) { id name dbaName } }"
+    query = "query($id: ID!) { group(id: $id) { id: noyoId name dbaName } }"
     await post(gateway_client, query, {"id": group_id})
     clock.advance(gateway.state.settings.gateway_cache_ttl_groups + 1)
     await _fail(hooks, "/api/v1/groups*")
@@ -205,7 +205,7 @@ async def test_an_entry_never_outlives_the_shortest_ttl_of_what_it_read(gateway,
 
     # when: near the end of that freshness, another response is built from the cached group
     clock.advance(ttl - 10)
-    query = "query($id: ID!) { group(id: $id) { id name } }"
+    query = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
     assert (await post(gateway_client, query, {"id": group_id})).headers["x-response-cache"] == "miss"
     clock.advance(5)
     assert (await post(gateway_client, query, {"id": group_id})).headers["x-response-cache"] == "hit"

@@ -8,7 +8,7 @@ import confirm from './examples/confirm.graphql';
 import reject from './examples/reject.graphql';
 import resubmit from './examples/resubmit.graphql';
 import groupStatus from './examples/group-status.graphql';
-import requestDisconnection from './examples/request-disconnection.graphql';
+import createDisconnectionRequest from './examples/request-disconnection.graphql';
 import snapshots from './examples/snapshots.graphql';
 import terminationPreview from './examples/termination-preview.graphql';
 
@@ -28,7 +28,7 @@ export const EXAMPLES: Example[] = [
   { query: resubmit, variables: { id: DEMO_REVIEW_REQUEST, version: 'paste-the-current-version', effectiveEndDate: '2026-10-31' } },
   { query: groupStatus, variables: { groupId: DEMO_GROUP } },
   {
-    query: requestDisconnection,
+    query: createDisconnectionRequest,
     variables: {
       input: { groupId: DEMO_GROUP, carrierId: DEMO_CARRIER, effectiveEndDate: '2026-08-31', reason: 'LOST_GROUP' },
       idempotencyKey: 'example-disconnect-1',

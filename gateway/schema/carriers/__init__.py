@@ -1,5 +1,5 @@
-from .enums import CarrierLineOfCoverage, LineOfCoverage
+from .enums import LineOfCoverage, LineOfCoverageVariant
 from .queries import CarrierQueries
-from .types import Carrier
+from .types import Carrier, CarrierLine
 
-__all__ = ["Carrier", "CarrierLineOfCoverage", "CarrierQueries", "LineOfCoverage"]
+__all__ = ["Carrier", "CarrierLine", "CarrierQueries", "LineOfCoverage", "LineOfCoverageVariant"]

@@ -1,13 +1,32 @@
-"""Carrier-side enums shared by several domains (lines of coverage)."""
+"""Lines of coverage: one enum shared by every domain, and the carrier's basic / voluntary variant.
+
+``LineOfCoverage`` is used by inputs too, so it has no ``UNKNOWN`` member: an output whose
+upstream value this gateway does not know yet resolves to null (see ``scalars.to_enum``).
+"""
 
 from __future__ import annotations
 
 import enum
 
-import strawberry
+from ..describe import described_enum
 
 
-@strawberry.enum(description="A line of coverage (benefit type). UNKNOWN: a value this gateway does not know yet.")
+@described_enum("A line of coverage (benefit type), as Noyo's Fulfillment API names it.", {
+    "MEDICAL": "Medical (health) insurance.",
+    "DENTAL": "Dental insurance.",
+    "VISION": "Vision insurance.",
+    "LIFE": "Life insurance.",
+    "ADD": "Accidental death and dismemberment insurance.",
+    "STD": "Short-term disability insurance.",
+    "LTD": "Long-term disability insurance.",
+    "ACCIDENT": "Accident insurance.",
+    "CRITICAL_ILLNESS": "Critical illness insurance.",
+    "CANCER": "Cancer insurance.",
+    "HEALTH_FUND": "A health fund (HSA, FSA or HRA).",
+    "HOSPITAL_INDEMNITY": "Hospital indemnity insurance.",
+    "PHARMACY": "Pharmacy (prescription drug) coverage.",
+    "WELLNESS": "Wellness program.",
+})
 class LineOfCoverage(enum.Enum):
     MEDICAL = "medical"
     DENTAL = "dental"
@@ -23,26 +42,23 @@ class LineOfCoverage(enum.Enum):
     HOSPITAL_INDEMNITY = "hospital_indemnity"
     PHARMACY = "pharmacy"
     WELLNESS = "wellness"
-    UNKNOWN = "__unknown__"
 
 
-@strawberry.enum(description="A line a carrier offers, as the Carrier API names it (basic / voluntary variants).")
-class CarrierLineOfCoverage(enum.Enum):
-    MEDICAL = "medical"
-    DENTAL = "dental"
-    VISION = "vision"
-    LIFE_BASIC = "life-basic"
-    LIFE_VOLUNTARY = "life-voluntary"
-    ADD_BASIC = "add-basic"
-    ADD_VOLUNTARY = "add-voluntary"
-    STD_BASIC = "std-basic"
-    STD_VOLUNTARY = "std-voluntary"
-    LTD_BASIC = "ltd-basic"
-    LTD_VOLUNTARY = "ltd-voluntary"
-    ACCIDENT_BASIC = "accident-basic"
-    ACCIDENT_VOLUNTARY = "accident-voluntary"
-    CRITICAL_ILLNESS_BASIC = "critical-illness-basic"
-    CRITICAL_ILLNESS_VOLUNTARY = "critical-illness-voluntary"
-    HOSPITAL_INDEMNITY_BASIC = "hospital-indemnity-basic"
-    HOSPITAL_INDEMNITY_VOLUNTARY = "hospital-indemnity-voluntary"
-    UNKNOWN = "__unknown__"
+@described_enum("Who pays for a line a carrier offers (the Carrier API's `-basic` / `-voluntary` suffix).", {
+    "BASIC": "Employer-paid (basic) coverage.",
+    "VOLUNTARY": "Employee-paid (voluntary) coverage.",
+})
+class LineOfCoverageVariant(enum.Enum):
+    BASIC = "basic"
+    VOLUNTARY = "voluntary"
+
+
+def carrier_line(value: str) -> tuple[LineOfCoverage | None, LineOfCoverageVariant | None]:
+    """The Carrier API's line name (``life-basic``, ``critical-illness-voluntary``, ``medical``)
+    as a line of coverage and its variant; ``(None, None)`` for a name this gateway does not know."""
+    base, _, suffix = value.rpartition("-") if value.endswith(("-basic", "-voluntary")) else (value, "", "")
+    try:
+        line = LineOfCoverage(base.replace("-", "_"))
+    except ValueError:
+        return None, None
+    return line, LineOfCoverageVariant(suffix) if suffix else None

@@ -3,31 +3,63 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry import relay
 
 from gateway.noyo import models
 
-from ..scalars import to_enums
-from .enums import CarrierLineOfCoverage
+from ..node import by_loader, noyo_id_field
+from ..scalars import to_enum
+from ..members.enums import UsState
+from .enums import LineOfCoverage, LineOfCoverageVariant, carrier_line
+
+NATIONWIDE = "US"
+
+
+@strawberry.type(description="A line of coverage a carrier offers.")
+class CarrierLine:
+    line_of_coverage: LineOfCoverage = strawberry.field(description="The line of coverage.")
+    variant: LineOfCoverageVariant | None = strawberry.field(
+        description="Basic (employer-paid) or voluntary (employee-paid); null when the carrier makes no distinction."
+    )
+
+
+def carrier_lines(values: list[str]) -> list[CarrierLine]:
+    """The Carrier API's line names as ``CarrierLine``s (names this gateway does not know are left out)."""
+    lines = []
+    for value in values:
+        line, variant = carrier_line(value)
+        if line is not None:
+            lines.append(CarrierLine(line_of_coverage=line, variant=variant))
+    return lines
 
 
 @strawberry.type(description="An insurance carrier Noyo exchanges data with.")
-class Carrier:
-    id: strawberry.ID
-    display_name: str
-    internal_name: str | None
-    lines_of_coverage: list[CarrierLineOfCoverage]
-    state: str | None = strawberry.field(description="Two-letter state (or US) the carrier operates in.")
-    status: str | None
+class Carrier(relay.Node):
+    id: relay.NodeID[str]
+    noyo_id = noyo_id_field()
+    display_name: str = strawberry.field(description="The carrier's name as shown to people.")
+    internal_name: str | None = strawberry.field(description="Noyo's internal short name of the carrier.")
+    lines_of_coverage: list[CarrierLine] = strawberry.field(description="The lines of coverage the carrier offers.")
+    state: UsState | None = strawberry.field(
+        description="The state the carrier operates in; null for a nationwide carrier (see `nationwide`)."
+    )
+    nationwide: bool = strawberry.field(description="True when the carrier operates across the United States.")
+    status: str | None = strawberry.field(
+        description="The carrier's status at the platform's organization (free text in Noyo, e.g. `active`)."
+    )
     is_send: bool | None = strawberry.field(description="Whether Noyo sends enrollment changes to this carrier.")
+
+    resolve_nodes = by_loader("carrier_by_id")
 
     @classmethod
     def from_model(cls, carrier: models.Carrier) -> Carrier:
         return cls(
-            id=strawberry.ID(carrier.id),
+            id=carrier.id,
             display_name=carrier.display_name,
             internal_name=carrier.internal_name,
-            lines_of_coverage=to_enums(CarrierLineOfCoverage, carrier.lines_of_coverage),
-            state=carrier.state,
+            lines_of_coverage=carrier_lines(list(carrier.lines_of_coverage or [])),
+            state=None if carrier.state == NATIONWIDE else to_enum(UsState, carrier.state),
+            nationwide=carrier.state == NATIONWIDE,
             status=carrier.status,
             is_send=carrier.is_send,
         )

@@ -1,5 +1,5 @@
 from .enums import DisconnectionReason, DisconnectionRejectionReason, DisconnectionSourceType, DisconnectionStatus
-from .inputs import DisconnectionRequestFilter
+from .inputs import DisconnectionRequestFilterInput
 from .queries import DisconnectionQueries
 from .types import DisconnectionRequest
 
@@ -8,7 +8,7 @@ __all__ = [
     "DisconnectionReason",
     "DisconnectionRejectionReason",
     "DisconnectionRequest",
-    "DisconnectionRequestFilter",
+    "DisconnectionRequestFilterInput",
     "DisconnectionSourceType",
     "DisconnectionStatus",
 ]

@@ -1,4 +1,4 @@
-"""Disconnection workflow mutations: request, confirm, reject, edit.
+"""Disconnection workflow mutations: create, confirm, reject, edit a disconnection request.
 
 Each returns a ``DisconnectionRequestPayload``: the request as Noyo now has it, or
 ``errors``. Noyo's 4xx messages (they hold ids and dates, no personal data) are
@@ -12,7 +12,7 @@ reconciled by reading Noyo (``gateway.reconcile``) instead of being sent twice.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Awaitable, Callable
+from typing import Annotated, Any, Awaitable, Callable
 
 import strawberry
 from strawberry.types import Info
@@ -23,18 +23,28 @@ from gateway.noyo import models
 from gateway.noyo.errors import NoyoError
 from gateway.writes import ErrorCode, Outcome, WriteError
 
+from ..ids import id_problem
 from ..payloads import IdempotencyKey, MutationError, from_write_errors
 from .enums import DisconnectionRejectionReason
-from .mutation_inputs import EditDisconnectionInput, RequestDisconnectionInput, uuid_problem
+from .mutation_inputs import CreateDisconnectionRequestInput, EditDisconnectionRequestInput, uuid_problem
 from .types import DisconnectionRequest
 
 
-@strawberry.type(description="The outcome of a disconnection mutation.")
+RequestIdArg = Annotated[strawberry.ID, strawberry.argument(description="The request (a Noyo or global id).")]
+
+
+@strawberry.type(description="The outcome of a disconnection request mutation.")
 class DisconnectionRequestPayload:
     disconnection_request: DisconnectionRequest | None = strawberry.field(
         description="The request after the change; null when `errors` is not empty."
     )
-    errors: list[MutationError]
+    errors: list[MutationError] = strawberry.field(description="Why the change did not happen; empty on success.")
+
+
+def _request_id(value: Any) -> tuple[str, list[WriteError]]:
+    """The Noyo id an ``id`` argument names (global or Noyo id), or VALIDATION problems."""
+    request_id, problems = id_problem(str(value), "DisconnectionRequest", ("id",))
+    return str(request_id), problems or uuid_problem(str(request_id), ("id",))
 
 
 def _payload(outcome: Outcome) -> DisconnectionRequestPayload:
@@ -124,10 +134,13 @@ class DisconnectionMutations:
         description="Ask Noyo to disconnect a group from a carrier (status PROCESSING). With an "
         "`idempotencyKey`, a retry returns the first outcome without a second request to Noyo."
     )
-    async def request_disconnection(
-        self, info: Info, input: RequestDisconnectionInput, idempotency_key: IdempotencyKey = None
+    async def create_disconnection_request(
+        self,
+        info: Info,
+        input: Annotated[CreateDisconnectionRequestInput, strawberry.argument(description="The request.")],
+        idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
-        problems = input.problems()
+        problems = input.resolve_ids() or input.problems()
         if problems:
             return _payload(Outcome.failure(*problems))
         body = input.to_noyo()
@@ -138,7 +151,7 @@ class DisconnectionMutations:
             )
             return _not_found_field(outcome, {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")})
 
-        scope = writes.idempotency_scope("requestDisconnection", info.context.principal)
+        scope = writes.idempotency_scope("createDisconnectionRequest", info.context.principal)
         outcome = await writes.run_idempotent(
             info.context.services.idempotency, scope, idempotency_key, body, attempt,
             reconciler=reconcile.disconnection_created(info.context.noyo, body),
@@ -150,37 +163,48 @@ class DisconnectionMutations:
         description="Confirm a NEEDS_REVIEW request (status PROCESSING). `effectiveEndDate` is "
         "required when the request has none yet, and replaces it otherwise."
     )
-    async def confirm_disconnection(
-        self, info: Info, id: strawberry.ID, effective_end_date: dt.date | None = None,
+    async def confirm_disconnection_request(
+        self,
+        info: Info,
+        id: RequestIdArg,
+        effective_end_date: Annotated[
+            dt.date | None, strawberry.argument(description="The last day coverage is managed through Noyo.")
+        ] = None,
         idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
-        problems = uuid_problem(str(id), ("id",))
+        request_id, problems = _request_id(id)
         if problems:
             return _payload(Outcome.failure(*problems))
         body = {"effective_end_date": effective_end_date.isoformat()} if effective_end_date else {}
         return await _update(
-            info, "confirmDisconnection", str(id),
-            lambda: info.context.noyo.confirm_disconnection_request(str(id), body), _field_mapper(()),
-            idempotency_key, {"body": body}, reconcile.disconnection_decided(info.context.noyo, str(id), "confirm", body),
+            info, "confirmDisconnectionRequest", request_id,
+            lambda: info.context.noyo.confirm_disconnection_request(request_id, body), _field_mapper(()),
+            idempotency_key, {"body": body},
+            reconcile.disconnection_decided(info.context.noyo, request_id, "confirm", body),
         )
 
     @strawberry.mutation(description="Reject a NEEDS_REVIEW request: the group stays connected.")
-    async def reject_disconnection(
+    async def reject_disconnection_request(
         self,
         info: Info,
-        id: strawberry.ID,
-        reason: DisconnectionRejectionReason | None = None,
-        context: str | None = None,
+        id: RequestIdArg,
+        reason: Annotated[
+            DisconnectionRejectionReason | None, strawberry.argument(description="Why the request is rejected.")
+        ] = None,
+        context: Annotated[
+            str | None, strawberry.argument(description="Free text; must not contain personal data.")
+        ] = None,
         idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
-        problems = uuid_problem(str(id), ("id",))
+        request_id, problems = _request_id(id)
         if problems:
             return _payload(Outcome.failure(*problems))
         body = {k: v for k, v in (("reason", reason.value if reason else None), ("context", context)) if v}
         return await _update(
-            info, "rejectDisconnection", str(id),
-            lambda: info.context.noyo.reject_disconnection_request(str(id), body), _field_mapper(()),
-            idempotency_key, {"body": body}, reconcile.disconnection_decided(info.context.noyo, str(id), "reject", body),
+            info, "rejectDisconnectionRequest", request_id,
+            lambda: info.context.noyo.reject_disconnection_request(request_id, body), _field_mapper(()),
+            idempotency_key, {"body": body},
+            reconcile.disconnection_decided(info.context.noyo, request_id, "reject", body),
         )
 
     @strawberry.mutation(
@@ -188,18 +212,23 @@ class DisconnectionMutations:
         "date). A stale version is a CONFLICT carrying `currentVersion`."
     )
     async def edit_disconnection_request(
-        self, info: Info, id: strawberry.ID, version: strawberry.ID, input: EditDisconnectionInput,
+        self,
+        info: Info,
+        id: RequestIdArg,
+        version: Annotated[str, strawberry.argument(description="The version the edit applies to.")],
+        input: Annotated[EditDisconnectionRequestInput, strawberry.argument(description="The change.")],
         idempotency_key: IdempotencyKey = None,
     ) -> DisconnectionRequestPayload:
         body = input.to_noyo()
-        problems = [*uuid_problem(str(id), ("id",)), *uuid_problem(str(version), ("version",))]
+        request_id, problems = _request_id(id)
+        problems = [*problems, *uuid_problem(str(version), ("version",))]
         if problems:
             return _payload(Outcome.failure(*problems))
         return await _update(
-            info, "editDisconnectionRequest", str(id),
-            lambda: info.context.noyo.edit_disconnection_request(str(id), str(version), body),
+            info, "editDisconnectionRequest", request_id,
+            lambda: info.context.noyo.edit_disconnection_request(request_id, str(version), body),
             _field_mapper(("input",)), idempotency_key, {"version": str(version), "body": body},
-            reconcile.disconnection_edited(info.context.noyo, str(id), str(version), body),
+            reconcile.disconnection_edited(info.context.noyo, request_id, str(version), body),
             sent_version=str(version),
         )
 

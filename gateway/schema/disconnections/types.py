@@ -6,11 +6,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
 
 from ..carriers.types import Carrier
+from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_enum
 from ..selection import selected_names
 from .enums import DisconnectionSourceType, DisconnectionStatus
@@ -19,32 +21,40 @@ if TYPE_CHECKING:
     from ..groups.types import Group
 
 LazyGroup = Annotated["Group", strawberry.lazy("gateway.schema.groups.types")]
+UNKNOWN_VALUE_NOTE = "; null when Noyo sends a value this gateway does not know yet"
 
 
 @strawberry.type(description="A request to stop exchanging a group's data with one carrier.")
-class DisconnectionRequest:
-    id: strawberry.ID
-    version: str
-    status: DisconnectionStatus
-    source_type: DisconnectionSourceType
-    source_id: strawberry.ID | None
-    source_date: dt.date | None
-    effective_end_date: dt.date | None = strawberry.field(
-        description="Last day coverage is managed through Noyo."
+class DisconnectionRequest(relay.Node):
+    id: relay.NodeID[str]
+    noyo_id = noyo_id_field()
+    version: str = strawberry.field(description="The record's current version, for `editDisconnectionRequest`.")
+    status: DisconnectionStatus | None = strawberry.field(description="Where the request stands" + UNKNOWN_VALUE_NOTE + ".")
+    source_type: DisconnectionSourceType | None = strawberry.field(
+        description="What originated the request" + UNKNOWN_VALUE_NOTE + "."
     )
-    group_id: strawberry.ID | None = strawberry.field(description="Missing once the group is disconnected.")
-    group_name: str | None
-    carrier_id: strawberry.ID
-    organization_id: strawberry.ID | None
-    created: dt.datetime
-    modified: dt.datetime
-    decided: dt.datetime | None
-    completed: dt.datetime | None
+    source_id: strawberry.ID | None = strawberry.field(description="Noyo id of the record that originated it, if any.")
+    source_date: dt.date | None = strawberry.field(description="When the originating signal happened.")
+    effective_end_date: dt.date | None = strawberry.field(
+        description="Last day coverage is managed through Noyo; null until someone sets it."
+    )
+    group_id: strawberry.ID | None = strawberry.field(
+        description="Noyo id of the group; null once the group is disconnected and Noyo dropped the link."
+    )
+    group_name: str | None = strawberry.field(description="The group's name when the request was made.")
+    carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
+    organization_id: strawberry.ID | None = strawberry.field(description="Noyo id of the platform's organization.")
+    created: dt.datetime = strawberry.field(description="When Noyo created the request.")
+    modified: dt.datetime = strawberry.field(description="When the request last changed.")
+    decided: dt.datetime | None = strawberry.field(description="When it was confirmed or rejected.")
+    completed: dt.datetime | None = strawberry.field(description="When the disconnection took effect.")
+
+    resolve_nodes = by_loader("disconnection_request_by_id")
 
     @classmethod
     def from_model(cls, r: models.DisconnectionRequest) -> DisconnectionRequest:
         return cls(
-            id=strawberry.ID(r.id),
+            id=r.id,
             version=r.version,
             status=to_enum(DisconnectionStatus, r.status),
             source_type=to_enum(DisconnectionSourceType, r.source_type),
@@ -75,6 +85,6 @@ class DisconnectionRequest:
             return Group.inline(str(self.group_id), self.group_name)  # Noyo sent the name inline
         return Group.maybe(await info.context.loaders.group_by_id.load(str(self.group_id)))
 
-    @strawberry.field
+    @strawberry.field(description="The carrier the group disconnects from.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))

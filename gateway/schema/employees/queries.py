@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -11,9 +13,11 @@ from .types import Employee
 
 @strawberry.type
 class EmployeeQueries:
-    @strawberry.field(description="An employee by id; null when it does not exist.")
-    async def employee(self, info: Info, id: strawberry.ID) -> Employee | None:
-        employee_id = lookup_id(id)
-        if employee_id is None:
+    @strawberry.field(description="An employee by id (Noyo or global); null when it does not exist.")
+    async def employee(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A Noyo or global id.")]
+    ) -> Employee | None:
+        record_id = lookup_id(id, "Employee")
+        if record_id is None:
             return None
-        return Employee.maybe(await info.context.loaders.employee_by_id.load(employee_id))
+        return Employee.maybe(await info.context.loaders.employee_by_id.load(record_id))

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
@@ -17,6 +18,7 @@ from gateway.security.phi import PhiField
 
 from ..carriers.enums import LineOfCoverage
 from ..carriers.types import Carrier
+from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_date, to_enum
 from .enums import EmploymentStatus, EnrollmentStatus, IndividualType
 
@@ -28,25 +30,25 @@ LazyGroup = Annotated["Group", strawberry.lazy("gateway.schema.groups.types")]
 
 @strawberry.type(description="Personal data of a member (PHI).")
 class Person:
-    first_name: str
-    last_name: str
+    first_name: str = strawberry.field(description="Given name.")
+    last_name: str = strawberry.field(description="Family name.")
 
 
 @strawberry.type(description="A member's enrollment on one coverage.")
 class CoveredMember:
-    individual_id: strawberry.ID | None
-    individual_type: IndividualType
-    effective_start_date: dt.date | None
-    effective_end_date: dt.date | None
+    individual_id: strawberry.ID | None = strawberry.field(description="Noyo id of the member (employee or dependent).")
+    individual_type: IndividualType | None = strawberry.field(description="Employee or dependent.")
+    effective_start_date: dt.date | None = strawberry.field(description="First day of coverage.")
+    effective_end_date: dt.date | None = strawberry.field(description="Last day of coverage (9999-12-31: open).")
 
 
 @strawberry.type(description="One coverage of the employee's family at one carrier, from the current snapshot.")
 class Coverage:
-    carrier_id: strawberry.ID
-    line_of_coverage: LineOfCoverage
-    plan_id: strawberry.ID | None
-    plan_name: str | None
-    members: list[CoveredMember]
+    carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
+    line_of_coverage: LineOfCoverage | None = strawberry.field(description="The line of coverage.")
+    plan_id: strawberry.ID | None = strawberry.field(description="Noyo id of the plan.")
+    plan_name: str | None = strawberry.field(description="The plan's name.")
+    members: list[CoveredMember] = strawberry.field(description="The family members enrolled.")
 
     @classmethod
     def from_json(cls, c: dict[str, Any]) -> Coverage:
@@ -66,26 +68,26 @@ class Coverage:
             ],
         )
 
-    @strawberry.field
+    @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
 
 
 @strawberry.type(description="One member's enrollment record on one line of coverage.")
 class IndividualEnrollment:
-    id: strawberry.ID
-    individual_id: strawberry.ID
-    individual_type: IndividualType
-    line_of_coverage: LineOfCoverage
-    status: EnrollmentStatus
-    plan_id: strawberry.ID | None
-    effective_start_date: dt.date | None
-    effective_end_date: dt.date | None
+    noyo_id: strawberry.ID = strawberry.field(description="Noyo id of the enrollment record (not a `Node`).")
+    individual_id: strawberry.ID = strawberry.field(description="Noyo id of the member (employee or dependent).")
+    individual_type: IndividualType | None = strawberry.field(description="Employee or dependent.")
+    line_of_coverage: LineOfCoverage | None = strawberry.field(description="The line of coverage.")
+    status: EnrollmentStatus = strawberry.field(description="Where the enrollment stands.")
+    plan_id: strawberry.ID | None = strawberry.field(description="Noyo id of the plan.")
+    effective_start_date: dt.date | None = strawberry.field(description="First day of coverage.")
+    effective_end_date: dt.date | None = strawberry.field(description="Last day of coverage (9999-12-31: open).")
 
     @classmethod
     def from_model(cls, e: models.IndividualEnrollment) -> IndividualEnrollment:
         return cls(
-            id=strawberry.ID(e.id),
+            noyo_id=strawberry.ID(e.id),
             individual_id=strawberry.ID(e.individual_id),
             individual_type=to_enum(IndividualType, e.individual_type),
             line_of_coverage=to_enum(LineOfCoverage, e.line_of_coverage),
@@ -97,17 +99,20 @@ class IndividualEnrollment:
 
 
 @strawberry.type(description="An employee of a group (non-personal fields; personal data under `person`).")
-class Employee:
-    id: strawberry.ID
-    group_id: strawberry.ID
-    custom_individual_id: str | None
-    employment_status: EmploymentStatus | None
-    hire_date: dt.date | None
-    created: dt.datetime
-    modified: dt.datetime
+class Employee(relay.Node):
+    id: relay.NodeID[str]
+    noyo_id = noyo_id_field()
+    group_id: strawberry.ID = strawberry.field(description="Noyo id of the employer group.")
+    custom_individual_id: str | None = strawberry.field(description="The platform's own id of the employee.")
+    employment_status: EmploymentStatus | None = strawberry.field(description="Current employment status.")
+    hire_date: dt.date | None = strawberry.field(description="Date of hire.")
+    created: dt.datetime = strawberry.field(description="When Noyo created the employee.")
+    modified: dt.datetime = strawberry.field(description="When the employee last changed.")
     person: Person | None = strawberry.field(
         extensions=[PhiField()], description="Personal data (PHI): null without the `phi` scope."
     )
+
+    resolve_nodes = by_loader("employee_by_id")
 
     @classmethod
     def from_model(cls, e: models.Employee) -> Employee:
@@ -115,7 +120,7 @@ class Employee:
         dates = employment.employment_dates if employment else None
         status = employment.employment_status if employment else None
         return cls(
-            id=strawberry.ID(e.id),
+            id=e.id,
             group_id=strawberry.ID(e.group_id),
             custom_individual_id=e.custom_individual_id,
             employment_status=to_enum(EmploymentStatus, status) if status else None,
@@ -129,7 +134,7 @@ class Employee:
     def maybe(cls, e: models.Employee | None) -> Employee | None:
         return None if e is None else cls.from_model(e)
 
-    @strawberry.field
+    @strawberry.field(description="The employer group.")
     async def group(self, info: Info) -> LazyGroup | None:
         from ..groups.types import Group
 

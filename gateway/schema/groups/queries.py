@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
-from ..pagination import Page, build_page, window
+from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
 from ..selection import selected_names
 from .types import Group
 
@@ -20,9 +21,11 @@ def _prefetch(future: asyncio.Future) -> None:
 
 @strawberry.type
 class GroupQueries:
-    @strawberry.field(description="A group by id; null when it does not exist.")
-    async def group(self, info: Info, id: strawberry.ID) -> Group | None:
-        group_id = lookup_id(id)
+    @strawberry.field(description="A group by id (Noyo or global); null when it does not exist.")
+    async def group(
+        self, info: Info, id: Annotated[strawberry.ID, strawberry.argument(description="A Noyo or global id.")]
+    ) -> Group | None:
+        group_id = lookup_id(id, "Group")
         if group_id is None:
             return None
         loaders = info.context.loaders
@@ -38,12 +41,18 @@ class GroupQueries:
     async def groups(
         self,
         info: Info,
-        search: str | None = None,
-        carrier_id: strawberry.ID | None = None,
-        first: int | None = 20,
-        after: str | None = None,
-    ) -> Page[Group]:
-        win = window(first, after)
-        params = {"company": search or None, "carrier_id": filter_id(carrier_id, "carrierId")}
-        items, total = await info.context.loaders.groups_page(params, win.offset, win.limit)
-        return build_page([Group.from_model(g) for g in items], total, win)
+        search: Annotated[str | None, strawberry.argument(description="Part of the company name.")] = None,
+        carrier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only groups connected with this carrier.")
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Group]:
+        params = {"company": search or None, "carrier_id": filter_id(carrier_id, "carrierId", "Carrier")}
+
+        async def fetch(offset: int, limit: int) -> tuple[list, int]:
+            return await info.context.loaders.groups_page(params, offset, limit)
+
+        return await paginate(fetch, PageArgs(first, after, last, before), Group.from_model)

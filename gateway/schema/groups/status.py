@@ -31,9 +31,9 @@ _BY_REQUEST_STATUS = {
 
 @strawberry.type(description="A group's standing with one carrier.")
 class GroupCarrierStatus:
-    state: GroupCarrierState
-    carrier_id: strawberry.ID
-    connection: GroupCarrierConnection
+    state: GroupCarrierState = strawberry.field(description="The group's standing with the carrier.")
+    carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
+    connection: GroupCarrierConnection = strawberry.field(description="The latest connection with the carrier.")
     disconnection_request: DisconnectionRequest | None = strawberry.field(
         description="The request deciding the state (NEEDS_REVIEW, DISCONNECTING, DISCONNECTED)."
     )
@@ -41,7 +41,7 @@ class GroupCarrierStatus:
         description="When the disconnection takes (or took) effect."
     )
 
-    @strawberry.field
+    @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
 

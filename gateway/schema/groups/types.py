@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Annotated
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
 
+from ..disconnections.enums import DisconnectionStatus
 from ..disconnections.types import DisconnectionRequest
-from ..pagination import Page
+from ..node import by_loader, noyo_id_field
+from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate_list
 from ..scalars import from_epoch
 from ..snapshots.queries import snapshot_page, snapshot_params
 from ..snapshots.types import MemberSnapshot
 from .connection_types import GroupCarrierConnection
 from .status import GroupCarrierStatus, carrier_statuses
+
+NEEDS_REVIEW = "needs_review"
 
 
 #: The fields ``Group.inline`` answers truthfully.
@@ -24,20 +30,23 @@ INLINE_FIELDS = frozenset({"id", "name", "__typename"})
 
 
 @strawberry.type(description="An employer group on the platform.")
-class Group:
-    id: strawberry.ID
-    version: str
-    name: str
-    dba_name: str | None
-    sic_code: str | None
-    organization_id: strawberry.ID | None
-    created: dt.datetime
-    modified: dt.datetime
+class Group(relay.Node):
+    id: relay.NodeID[str]
+    noyo_id = noyo_id_field()
+    version: str = strawberry.field(description="The record's current version in Noyo.")
+    name: str = strawberry.field(description="The company's legal name.")
+    dba_name: str | None = strawberry.field(description="The name the company does business as.")
+    sic_code: str | None = strawberry.field(description="Standard Industrial Classification code.")
+    organization_id: strawberry.ID | None = strawberry.field(description="Noyo id of the platform's organization.")
+    created: dt.datetime = strawberry.field(description="When Noyo created the group.")
+    modified: dt.datetime = strawberry.field(description="When the group last changed.")
+
+    resolve_nodes = by_loader("group_by_id")
 
     @classmethod
     def from_model(cls, g: models.Group) -> Group:
         return cls(
-            id=strawberry.ID(g.id),
+            id=g.id,
             version=g.version,
             name=g.name,
             dba_name=g.dba_name,
@@ -56,26 +65,48 @@ class Group:
         """A group known only by the id and name another record carries inline (Noyo's
         ``group_name``): for selections of ``id`` and ``name`` alone (see ``INLINE_FIELDS``)."""
         unknown = dt.datetime.fromtimestamp(0, dt.timezone.utc)
-        return cls(id=strawberry.ID(id), version="", name=name, dba_name=None, sic_code=None,
+        return cls(id=id, version="", name=name, dba_name=None, sic_code=None,
                    organization_id=None, created=unknown, modified=unknown)
 
-    @strawberry.field(description="The group's connections with carriers.")
+    @strawberry.field(description="The group's connections with carriers, every status.")
     async def connections(self, info: Info) -> list[GroupCarrierConnection]:
         connections = await info.context.loaders.connections_by_group_id.load(str(self.id))
         return [GroupCarrierConnection.from_model(c) for c in connections]
 
-    @strawberry.field(description="Every disconnection request of the group, any status.")
-    async def disconnection_requests(self, info: Info) -> list[DisconnectionRequest]:
+    @strawberry.field(description="The group's disconnection requests, oldest first, optionally in one status.")
+    async def disconnection_requests(
+        self,
+        info: Info,
+        status: Annotated[
+            DisconnectionStatus | None, strawberry.argument(description="Only requests in this status.")
+        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[DisconnectionRequest]:
         requests = await info.context.loaders.disconnection_requests_by_group_id.load(str(self.id))
-        return [DisconnectionRequest.from_model(r) for r in requests]
+        if status is not None:
+            requests = [r for r in requests if r.status == status.value]
+        return paginate_list(requests, PageArgs(first, after, last, before), DisconnectionRequest.from_model)
 
-    @strawberry.field(description="The group's member snapshots.")
+    @strawberry.field(description="How many of the group's disconnection requests wait for a decision (NEEDS_REVIEW).")
+    async def needs_attention(self, info: Info) -> int:
+        requests = await info.context.loaders.disconnection_requests_by_group_id.load(str(self.id))
+        return sum(1 for r in requests if r.status == NEEDS_REVIEW)
+
+    @strawberry.field(description="The group's member snapshots, newest first as Noyo lists them.")
     async def member_snapshots(
-        self, info: Info, first: int | None = 20, after: str | None = None
-    ) -> Page[MemberSnapshot]:
-        return await snapshot_page(info, snapshot_params(str(self.id), None, None), first, after)
+        self,
+        info: Info,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[MemberSnapshot]:
+        return await snapshot_page(info, snapshot_params(str(self.id), None, None), PageArgs(first, after, last, before))
 
-    @strawberry.field(description="One entry per carrier the group is connected with: its current standing.")
+    @strawberry.field(description="One entry per carrier the group has a connection with: its current standing.")
     async def status(self, info: Info) -> list[GroupCarrierStatus]:
         loaders = info.context.loaders
         # both lists start together (one batch each across every group in the response)

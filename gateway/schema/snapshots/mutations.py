@@ -1,4 +1,4 @@
-"""``submitSnapshot`` and ``testSnapshot``: member snapshots through Noyo.
+"""``submitMemberSnapshot`` and ``testMemberSnapshot``: member snapshots through Noyo.
 
 The input is checked before any upstream call (formats, ids, event references,
 omitted coverage handling); problems come back as VALIDATION errors with their
@@ -12,7 +12,7 @@ is fingerprinted; the stored outcome drops the processed snapshot's people).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -22,13 +22,14 @@ from gateway import reconcile, writes
 from gateway.cache import invalidation
 from gateway.writes import ErrorCode, Outcome, WriteError
 
+from ..ids import id_problem
 from ..payloads import IdempotencyKey, from_write_errors
 from .inputs import MemberSnapshotInput
-from .omitted import OmittedCoverageHandling
+from .omitted import OmittedCoverageHandlingInput
 from .results import (
     SnapshotTestResult,
-    SubmitSnapshotPayload,
-    TestSnapshotPayload,
+    SubmitMemberSnapshotPayload,
+    TestMemberSnapshotPayload,
     omitted_coverages,
     snapshot_of,
     submitted_keys,
@@ -72,18 +73,30 @@ def _point_not_found(outcome: Outcome) -> Outcome:
     return outcome
 
 
+GroupIdArg = Annotated[strawberry.ID, strawberry.argument(description="The employee's group (a Noyo or global id).")]
+SnapshotArg = Annotated[
+    MemberSnapshotInput,
+    strawberry.argument(description="The employee's complete state (e.g. `Employee.currentSnapshot`, edited)."),
+]
+HandlingArg = Annotated[
+    OmittedCoverageHandlingInput | None,
+    strawberry.argument(description="What Noyo does with active coverages the snapshot leaves out (default: reject)."),
+]
+
+
 def _prepare(
-    group_id: str, snapshot: MemberSnapshotInput, handling: OmittedCoverageHandling | None
-) -> tuple[Translation, list[WriteError]]:
+    group_id: str, snapshot: MemberSnapshotInput, handling: OmittedCoverageHandlingInput | None
+) -> tuple[str, Translation, list[WriteError]]:
     translation = snapshot.to_noyo()
-    problems = [*check_uuid(group_id, ("groupId",)), *translation.problems]
+    group_id, problems = id_problem(group_id, "Group", ("groupId",))
+    problems = [*(problems or check_uuid(group_id, ("groupId",))), *translation.problems]
     if handling is not None:
         block = handling.to_noyo()
         if isinstance(block, list):
             problems += block
         else:
             translation.body["omitted_coverage_handling"] = block
-    return translation, problems
+    return str(group_id), translation, problems
 
 
 async def _call(info: Info, call: Any, translation: Translation) -> Outcome:
@@ -109,60 +122,60 @@ class SnapshotMutations:
         "Noyo rejects changes that leave out active coverages. With an `idempotencyKey`, a retry "
         "returns the first outcome without a second snapshot."
     )
-    async def submit_snapshot(
+    async def submit_member_snapshot(
         self,
         info: Info,
-        group_id: strawberry.ID,
-        snapshot: MemberSnapshotInput,
-        omitted_coverage_handling: OmittedCoverageHandling | None = None,
+        group_id: GroupIdArg,
+        snapshot: SnapshotArg,
+        omitted_coverage_handling: HandlingArg = None,
         idempotency_key: IdempotencyKey = None,
-    ) -> SubmitSnapshotPayload:
-        translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+    ) -> SubmitMemberSnapshotPayload:
+        group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
-            return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems))
+            return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems))
         body = translation.body
 
         async def attempt() -> Outcome:
             return await _call(info, lambda: info.context.noyo.create_member_snapshot(str(group_id), body), translation)
 
-        scope = writes.idempotency_scope("submitSnapshot", info.context.principal)
+        scope = writes.idempotency_scope("submitMemberSnapshot", info.context.principal)
         outcome = await writes.run_idempotent(
             info.context.services.idempotency, scope, idempotency_key, {"group_id": str(group_id), "body": body},
             attempt, recordable=_recordable,
             reconciler=reconcile.snapshot_created(info.context.noyo, str(group_id), body),
         )
         if not outcome.ok or outcome.record is None:
-            return SubmitSnapshotPayload(member_snapshot=None, omitted_coverages=[],
-                                         errors=from_write_errors(outcome.errors))
+            return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[],
+                                               errors=from_write_errors(outcome.errors))
         if not outcome.replayed:
             await invalidation.invalidate_snapshot(
                 info.context.cache, outcome.record, bus=getattr(info.context.services, "bus", None)
             )
-        return SubmitSnapshotPayload(
+        return SubmitMemberSnapshotPayload(
             member_snapshot=snapshot_of(outcome.record),
             omitted_coverages=omitted_coverages(outcome.record.get("member_snapshot"), submitted_keys(body)),
             errors=[],
         )
 
     @strawberry.mutation(description="Noyo's dry run of a member snapshot: what would happen; nothing is stored.")
-    async def test_snapshot(
+    async def test_member_snapshot(
         self,
         info: Info,
-        group_id: strawberry.ID,
-        snapshot: MemberSnapshotInput,
-        omitted_coverage_handling: OmittedCoverageHandling | None = None,
-    ) -> TestSnapshotPayload:
-        translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+        group_id: GroupIdArg,
+        snapshot: SnapshotArg,
+        omitted_coverage_handling: HandlingArg = None,
+    ) -> TestMemberSnapshotPayload:
+        group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
-            return TestSnapshotPayload(test_result=None, errors=from_write_errors(problems))
+            return TestMemberSnapshotPayload(test_result=None, errors=from_write_errors(problems))
         body = translation.body
         outcome = await _call(
             info, lambda: info.context.noyo.test_member_snapshot(str(group_id), {"member_snapshot": body}), translation
         )
         if not outcome.ok or outcome.record is None:
-            return TestSnapshotPayload(test_result=None, errors=from_write_errors(outcome.errors))
+            return TestMemberSnapshotPayload(test_result=None, errors=from_write_errors(outcome.errors))
         would_be = outcome.record["member_snapshot"]
-        return TestSnapshotPayload(
+        return TestMemberSnapshotPayload(
             test_result=SnapshotTestResult(
                 member_snapshot=snapshot_of(would_be),
                 omitted_coverages=omitted_coverages(would_be.get("member_snapshot"), submitted_keys(body)),

@@ -1,4 +1,4 @@
-"""``OmittedCoverageHandling``: what Noyo does with active coverages a snapshot leaves out.
+"""``OmittedCoverageHandlingInput``: what Noyo does with active coverages a snapshot leaves out.
 
 Both inputs are ``@oneOf``: GraphQL validation refuses zero or several options before
 any resolver runs. The option chosen must be ``true`` (``reject: false`` means
@@ -23,8 +23,12 @@ from .translate import Path, problem
     description="How Noyo dates the termination of an omitted coverage: exactly one option.",
 )
 class TerminationRuleInput:
-    end_of_current_month: bool | None = strawberry.UNSET
-    end_of_prior_month: bool | None = strawberry.UNSET
+    end_of_current_month: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The last day of the month the snapshot arrives in (must be true)."
+    )
+    end_of_prior_month: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="The last day of the month before it arrives (must be true)."
+    )
     custom: dt.date | None = strawberry.field(default=strawberry.UNSET, description="This exact date.")
 
     def rule(self, path: Path) -> tuple[str, dt.date | None] | list:
@@ -43,8 +47,8 @@ class TerminationRuleInput:
 
 
 @strawberry.input(description="Terminate omitted coverages, dated by `rule`.")
-class TerminateOmittedCoverage:
-    rule: TerminationRuleInput
+class TerminateOmittedCoverageInput:
+    rule: TerminationRuleInput = strawberry.field(description="How the termination is dated.")
 
 
 @strawberry.input(
@@ -54,10 +58,16 @@ class TerminateOmittedCoverage:
     "snapshot when one carrier is involved), `continue: true` (keep them, with warnings), or "
     "`terminate` (end them on the rule's date).",
 )
-class OmittedCoverageHandling:
-    reject: bool | None = strawberry.UNSET
-    continue_: bool | None = strawberry.field(name="continue", default=strawberry.UNSET)
-    terminate: TerminateOmittedCoverage | None = strawberry.UNSET
+class OmittedCoverageHandlingInput:
+    reject: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Cancel the affected changes (must be true)."
+    )
+    continue_: bool | None = strawberry.field(
+        name="continue", default=strawberry.UNSET, description="Keep the omitted coverages (must be true)."
+    )
+    terminate: TerminateOmittedCoverageInput | None = strawberry.field(
+        default=strawberry.UNSET, description="End the omitted coverages on the rule's date."
+    )
 
     def to_noyo(self, path: Path = ("omittedCoverageHandling",)) -> dict[str, Any] | list:
         """Noyo's ``omitted_coverage_handling`` block, or VALIDATION problems."""
@@ -78,4 +88,4 @@ class OmittedCoverageHandling:
         return [problem(path, "Choose one policy.")]
 
 
-__all__ = ["OmittedCoverageHandling", "TerminateOmittedCoverage", "TerminationRuleInput"]
+__all__ = ["OmittedCoverageHandlingInput", "TerminateOmittedCoverageInput", "TerminationRuleInput"]

@@ -10,7 +10,7 @@ import re
 
 import strawberry
 
-from .input_enums import ContactMethod, EmailAddressType, MaritalStatus, Sex, TobaccoType, UsState
+from ..members.enums import ContactMethod, EmailAddressType, MaritalStatus, Sex, TobaccoType, UsState
 from .translate import Path, check_pattern, problem
 
 SSN = re.compile(r"^(?!000)[0-9]{3}(?!00)[0-9]{2}(?!0000)[0-9]{4}$")
@@ -21,12 +21,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @strawberry.input(description="A postal address.")
 class AddressInput:
-    street_one: str
-    city: str
-    state: UsState
+    street_one: str = strawberry.field(description="First street line.")
+    city: str = strawberry.field(description="City.")
+    state: UsState = strawberry.field(description="State or territory.")
     zip_code: str = strawberry.field(description="5 digits, optionally followed by 4 (12345, 12345-6789).")
-    street_two: str | None = None
-    county: str | None = None
+    street_two: str | None = strawberry.field(default=None, description="Second street line (apartment, suite).")
+    county: str | None = strawberry.field(default=None, description="County.")
 
     def check(self, path: Path) -> list:
         return check_pattern(self.zip_code, ZIP_CODE, (*path, "zipCode"), "5 or 9 digits")
@@ -34,13 +34,17 @@ class AddressInput:
 
 @strawberry.input(description="How to reach a person.")
 class ContactInput:
-    email_address: str | None = None
-    email_address_type: EmailAddressType | None = None
+    email_address: str | None = strawberry.field(default=None, description="Email address.")
+    email_address_type: EmailAddressType | None = strawberry.field(
+        default=None, description="Whether the email address is personal or at work."
+    )
     home_phone: str | None = strawberry.field(default=None, description="E.164, e.g. +15555551212.")
     work_phone: str | None = strawberry.field(default=None, description="E.164, e.g. +15555551212.")
-    preferred_language: str | None = None
-    preferred_method: ContactMethod | None = None
-    speaks_english: bool | None = None
+    preferred_language: str | None = strawberry.field(default=None, description="Preferred language (e.g. `en`).")
+    preferred_method: ContactMethod | None = strawberry.field(
+        default=None, description="How the person prefers to be contacted."
+    )
+    speaks_english: bool | None = strawberry.field(default=None, description="Whether the person speaks English.")
 
     def check(self, path: Path) -> list:
         return [
@@ -50,25 +54,29 @@ class ContactInput:
         ]
 
 
-@strawberry.input
+@strawberry.input(description="American Indian or Alaska Native status.")
 class AmericanIndianInput:
-    state: UsState | None = None
-    tribe: str | None = None
+    state: UsState | None = strawberry.field(default=None, description="State of the tribe.")
+    tribe: str | None = strawberry.field(default=None, description="Tribe name.")
 
 
-@strawberry.input
+@strawberry.input(description="Disability status.")
 class DisabilityInput:
-    disabled: bool | None = None
-    communication: bool | None = None
-    reason: str | None = None
+    disabled: bool | None = strawberry.field(default=None, description="Whether the person has a disability.")
+    communication: bool | None = strawberry.field(
+        default=None, description="Whether the disability affects communication."
+    )
+    reason: str | None = strawberry.field(default=None, description="Free text about the disability.")
 
 
-@strawberry.input
+@strawberry.input(description="Tobacco use.")
 class TobaccoInput:
-    user: bool | None = None
-    types: list[TobaccoType] | None = None
-    frequency: str | None = None
-    duration: str | None = None
+    user: bool | None = strawberry.field(default=None, description="Whether the person uses tobacco.")
+    types: list[TobaccoType] | None = strawberry.field(
+        default=None, description="Kinds of tobacco used (at least one when given)."
+    )
+    frequency: str | None = strawberry.field(default=None, description="How often (free text).")
+    duration: str | None = strawberry.field(default=None, description="For how long (free text).")
 
     def check(self, path: Path) -> list:
         if self.types is not None and not self.types:
@@ -78,28 +86,32 @@ class TobaccoInput:
 
 @strawberry.input(description="Additional personal details.")
 class PersonDetailsInput:
-    american_indian: AmericanIndianInput | None = None
-    disability: DisabilityInput | None = None
-    tobacco: TobaccoInput | None = None
-    is_military: bool | None = None
-    is_student: bool | None = None
+    american_indian: AmericanIndianInput | None = strawberry.field(
+        default=None, description="American Indian or Alaska Native status."
+    )
+    disability: DisabilityInput | None = strawberry.field(default=None, description="Disability status.")
+    tobacco: TobaccoInput | None = strawberry.field(default=None, description="Tobacco use.")
+    is_military: bool | None = strawberry.field(
+        default=None, description="Whether the person serves in the military."
+    )
+    is_student: bool | None = strawberry.field(default=None, description="Whether the person is a student.")
 
 
 @strawberry.input(description="A person's demographics. Personal data: never logged or echoed back.")
 class PersonInput:
-    first_name: str
-    last_name: str
-    sex: Sex
-    date_of_birth: dt.date
-    home_address: AddressInput
-    mailing_address: AddressInput
-    middle_name: str | None = None
-    suffix: str | None = None
-    maiden_name: str | None = None
+    first_name: str = strawberry.field(description="Given name.")
+    last_name: str = strawberry.field(description="Family name.")
+    sex: Sex = strawberry.field(description="Sex.")
+    date_of_birth: dt.date = strawberry.field(description="Date of birth.")
+    home_address: AddressInput = strawberry.field(description="Home address.")
+    mailing_address: AddressInput = strawberry.field(description="Mailing address.")
+    middle_name: str | None = strawberry.field(default=None, description="Middle name.")
+    suffix: str | None = strawberry.field(default=None, description="Name suffix (Jr., III).")
+    maiden_name: str | None = strawberry.field(default=None, description="Maiden name.")
     ssn: str | None = strawberry.field(default=None, description="9 digits, no dashes.")
-    marital_status: MaritalStatus | None = None
-    contact: ContactInput | None = None
-    details: PersonDetailsInput | None = None
+    marital_status: MaritalStatus | None = strawberry.field(default=None, description="Marital status.")
+    contact: ContactInput | None = strawberry.field(default=None, description="How to reach the person.")
+    details: PersonDetailsInput | None = strawberry.field(default=None, description="Further personal details.")
 
     def check(self, path: Path) -> list:
         return check_pattern(self.ssn, SSN, (*path, "ssn"), "9 digits, not starting 000, group not 00, serial not 0000")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -17,7 +18,13 @@ class SnapshotPreviewQuery:
         description="The termination date a `terminate` rule gives an omitted coverage for a snapshot "
         "submitted on `submittedOn` (default: today, UTC). Noyo dates it by its own clock on arrival."
     )
-    def termination_date_preview(self, rule: TerminationRuleInput, submitted_on: dt.date | None = None) -> dt.date:
+    def termination_date_preview(
+        self,
+        rule: Annotated[TerminationRuleInput, strawberry.argument(description="The termination rule.")],
+        submitted_on: Annotated[
+            dt.date | None, strawberry.argument(description="The day the snapshot would arrive (default: today, UTC).")
+        ] = None,
+    ) -> dt.date:
         chosen = rule.rule(("rule",))
         if isinstance(chosen, list):
             raise bad_input(chosen[0].message, argument="rule")

@@ -22,10 +22,10 @@ OPEN_END_DATE = dt.date(9999, 12, 31)
 
 @strawberry.type(description="A coverage active at the carrier that the snapshot left out, as Noyo handled it.")
 class OmittedCoverage:
-    carrier_id: strawberry.ID
-    line_of_coverage: LineOfCoverage
-    individual_id: strawberry.ID
-    individual_type: IndividualType
+    carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
+    line_of_coverage: LineOfCoverage | None = strawberry.field(description="The line of coverage left out.")
+    individual_id: strawberry.ID = strawberry.field(description="Noyo id of the member enrolled in it.")
+    individual_type: IndividualType | None = strawberry.field(description="Employee or dependent.")
     effective_end_date: dt.date | None = strawberry.field(
         description="The termination date (policy terminate), or 9999-12-31 when kept (policy continue)."
     )
@@ -34,7 +34,7 @@ class OmittedCoverage:
     def terminated(self) -> bool:
         return self.effective_end_date is not None and self.effective_end_date != OPEN_END_DATE
 
-    @strawberry.field
+    @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
 
@@ -70,37 +70,37 @@ def snapshot_of(record: dict[str, Any]) -> MemberSnapshot:
     return MemberSnapshot.from_model(models.MemberSnapshot.model_validate(record))
 
 
-@strawberry.type(description="The outcome of submitSnapshot.")
-class SubmitSnapshotPayload:
+@strawberry.type(description="The outcome of submitMemberSnapshot.")
+class SubmitMemberSnapshotPayload:
     member_snapshot: MemberSnapshot | None = strawberry.field(
         description="The stored snapshot (status CANCELED when Noyo rejected it for omitted coverages)."
     )
     omitted_coverages: list[OmittedCoverage] = strawberry.field(
         description="Coverages carried back by Noyo under the terminate or continue policy."
     )
-    errors: list[MutationError]
+    errors: list[MutationError] = strawberry.field(description="Why the snapshot was not accepted; empty on success.")
 
 
 @strawberry.type(description="What Noyo would do with a snapshot; nothing was stored.")
 class SnapshotTestResult:
     member_snapshot: MemberSnapshot = strawberry.field(description="The snapshot that would have been created.")
-    omitted_coverages: list[OmittedCoverage]
-    trace_ids: list[strawberry.ID]
+    omitted_coverages: list[OmittedCoverage] = strawberry.field(description="Coverages the snapshot leaves out.")
+    trace_ids: list[strawberry.ID] = strawberry.field(description="Noyo's rule trace ids, for Noyo support.")
 
 
-@strawberry.type(description="The outcome of testSnapshot (Noyo's dry run).")
-class TestSnapshotPayload:
+@strawberry.type(description="The outcome of testMemberSnapshot (Noyo's dry run).")
+class TestMemberSnapshotPayload:
     __test__ = False  # not a pytest class
 
-    test_result: SnapshotTestResult | None
-    errors: list[MutationError]
+    test_result: SnapshotTestResult | None = strawberry.field(description="What would happen; null on errors.")
+    errors: list[MutationError] = strawberry.field(description="Why the dry run failed; empty on success.")
 
 
 __all__ = [
     "OmittedCoverage",
     "SnapshotTestResult",
-    "SubmitSnapshotPayload",
-    "TestSnapshotPayload",
+    "SubmitMemberSnapshotPayload",
+    "TestMemberSnapshotPayload",
     "omitted_coverages",
     "snapshot_of",
     "submitted_keys",

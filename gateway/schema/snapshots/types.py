@@ -5,42 +5,49 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
 
 from ..carriers.types import Carrier
 from ..employees.types import Employee
+from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_enum
 from .enums import FulfillmentStatus, MemberSnapshotStatus
 
 
 @strawberry.type(description="How a member snapshot is being fulfilled at one carrier.")
 class CarrierFulfillment:
-    status: FulfillmentStatus
-    errors: list[str]
-    carrier_id: strawberry.ID
+    status: FulfillmentStatus = strawberry.field(description="Where the snapshot stands at this carrier.")
+    errors: list[str] = strawberry.field(description="Noyo's messages about this carrier's part (no personal data).")
+    carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
 
-    @strawberry.field
+    @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
 
 
 @strawberry.type(description="An employee's full enrollment state as sent by the platform.")
-class MemberSnapshot:
-    id: strawberry.ID
-    version: str
-    status: MemberSnapshotStatus
-    employee_id: strawberry.ID
-    created: dt.datetime
-    modified: dt.datetime
-    fulfillment: list[CarrierFulfillment]
+class MemberSnapshot(relay.Node):
+    id: relay.NodeID[str]
+    noyo_id = noyo_id_field()
+    version: str = strawberry.field(description="The record's current version in Noyo.")
+    status: MemberSnapshotStatus | None = strawberry.field(
+        description="Where the snapshot stands; null when Noyo sends a status this gateway does not know yet."
+    )
+    employee_id: strawberry.ID = strawberry.field(description="Noyo id of the employee.")
+    created: dt.datetime = strawberry.field(description="When Noyo received the snapshot.")
+    modified: dt.datetime = strawberry.field(description="When it last changed.")
+    fulfillment: list[CarrierFulfillment] = strawberry.field(description="Where it stands at each carrier involved.")
     _detail: strawberry.Private[models.MemberSnapshot | None]
+
+    resolve_nodes = by_loader("member_snapshot_detail_by_id")
 
     @classmethod
     def from_model(cls, s: models.MemberSnapshot) -> MemberSnapshot:
         return cls(
-            id=strawberry.ID(s.id),
+            id=s.id,
             version=s.version,
             status=to_enum(MemberSnapshotStatus, s.status),
             employee_id=strawberry.ID(s.employee_id),
@@ -90,6 +97,6 @@ class MemberSnapshot:
             return None
         return MemberSnapshot.maybe(await info.context.loaders.member_snapshot_by_id.load(replacement))
 
-    @strawberry.field
+    @strawberry.field(description="The employee the snapshot is about.")
     async def employee(self, info: Info) -> Employee | None:
         return Employee.maybe(await info.context.loaders.employee_by_id.load(str(self.employee_id)))

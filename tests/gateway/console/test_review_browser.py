@@ -14,9 +14,9 @@ query { disconnectionRequests(filter: {status: NEEDS_REVIEW}, first: 50) {
   edges { node { id version effectiveEndDate groupId groupName carrierId carrier { displayName } } } } }
 """
 REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id version status effectiveEndDate } }"
-REJECT = """mutation($id: ID!) { rejectDisconnection(id: $id, reason: OTHER, context: "from the test") {
+REJECT = """mutation($id: ID!) { rejectDisconnectionRequest(id: $id, reason: OTHER, context: "from the test") {
   disconnectionRequest { version status } errors { code } } }"""
-EDIT = """mutation($id: ID!, $version: ID!) { editDisconnectionRequest(id: $id, version: $version,
+EDIT = """mutation($id: ID!, $version: String!) { editDisconnectionRequest(id: $id, version: $version,
   input: {status: REJECTED, reason: OTHER, context: "changed elsewhere"}) {
   disconnectionRequest { version status } errors { code message } } }"""
 

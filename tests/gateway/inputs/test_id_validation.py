@@ -73,12 +73,12 @@ async def test_a_malformed_id_in_a_mutation_is_validation_naming_the_field(gql, 
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     valid = "12345678-1234-4234-8234-123456789abc"
     cases = [
-        ("requestDisconnection", REQUEST, {"input": {"groupId": bad_id, "carrierId": carrier_id,
+        ("createDisconnectionRequest", REQUEST, {"input": {"groupId": bad_id, "carrierId": carrier_id,
                                                       "effectiveEndDate": "2026-09-30"}}, ["input", "groupId"]),
-        ("requestDisconnection", REQUEST, {"input": {"groupId": group_id, "carrierId": bad_id,
+        ("createDisconnectionRequest", REQUEST, {"input": {"groupId": group_id, "carrierId": bad_id,
                                                       "effectiveEndDate": "2026-09-30"}}, ["input", "carrierId"]),
-        ("confirmDisconnection", CONFIRM, {"id": bad_id}, ["id"]),
-        ("rejectDisconnection", REJECT, {"id": bad_id}, ["id"]),
+        ("confirmDisconnectionRequest", CONFIRM, {"id": bad_id}, ["id"]),
+        ("rejectDisconnectionRequest", REJECT, {"id": bad_id}, ["id"]),
         ("editDisconnectionRequest", EDIT, {"id": bad_id, "version": valid,
                                             "input": {"status": "PROCESSING"}}, ["id"]),
         ("editDisconnectionRequest", EDIT, {"id": valid, "version": bad_id,

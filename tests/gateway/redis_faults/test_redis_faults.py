@@ -14,9 +14,9 @@ from tests.gateway.write.support import connected_pairs, today
 
 pytestmark = pytest.mark.redis
 
-GROUP = "query($id: ID!) { group(id: $id) { id name } }"
-REQUEST = """mutation($input: RequestDisconnectionInput!, $key: String) {
-  requestDisconnection(input: $input, idempotencyKey: $key) { disconnectionRequest { id } errors { code } } }"""
+GROUP = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
+REQUEST = """mutation($input: CreateDisconnectionRequestInput!, $key: String) {
+  createDisconnectionRequest(input: $input, idempotencyKey: $key) { disconnectionRequest { id: noyoId } errors { code } } }"""
 
 
 def settings_on(redis_url: str, namespace: str, **overrides):
@@ -65,7 +65,7 @@ async def test_a_paused_redis_costs_reads_nothing_and_refuses_keyed_writes(own_r
             # and: a keyed write is refused before anything is sent
             await upstream_counts(reset=True)
             result = (await gql(REQUEST, {"input": write, "key": "k1"}))["data"]
-            assert [e["code"] for e in result["requestDisconnection"]["errors"]] == ["IDEMPOTENCY_UNAVAILABLE"]
+            assert [e["code"] for e in result["createDisconnectionRequest"]["errors"]] == ["IDEMPOTENCY_UNAVAILABLE"]
             assert "POST /api/v1/group_disconnection_requests" not in await upstream_counts()
         finally:
             own_redis.resume()
@@ -76,7 +76,7 @@ async def test_a_paused_redis_costs_reads_nothing_and_refuses_keyed_writes(own_r
 
         assert await until(recovered, 5.0) < 5.0
         result = (await gql(REQUEST, {"input": write, "key": "k1"}))["data"]
-        assert result["requestDisconnection"]["errors"] == []
+        assert result["createDisconnectionRequest"]["errors"] == []
 
 
 async def test_rate_limits_fall_back_to_a_local_limiter(own_redis, emulator_app, cache_namespace):
@@ -111,7 +111,7 @@ async def test_a_killed_and_restarted_redis_is_used_again_within_five_seconds(ow
 
         async def keyed_write_works() -> bool:
             result = (await gql(REQUEST, variables))["data"]
-            return result["requestDisconnection"]["errors"] == []
+            return result["createDisconnectionRequest"]["errors"] == []
 
         await until(keyed_write_works, 5.0)
         assert time.monotonic() - restarted < 5.0

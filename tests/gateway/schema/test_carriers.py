@@ -11,7 +11,9 @@ async def test_carriers_lists_every_carrier_and_primes_carrier_by_id(gql, emulat
     await upstream_counts(reset=True)
 
     # when
-    carriers = data(await gql("{ carriers { id displayName linesOfCoverage isSend state } }"))["carriers"]
+    carriers = data(await gql(
+        "{ carriers { id: noyoId displayName linesOfCoverage { lineOfCoverage variant } isSend state nationwide } }"
+    ))["carriers"]
     listed = await upstream_counts(reset=True)
     one = data(await gql("query($id: ID!) { carrier(id: $id) { displayName } }", {"id": carriers[0]["id"]}))
 
@@ -20,7 +22,12 @@ async def test_carriers_lists_every_carrier_and_primes_carrier_by_id(gql, emulat
     for carrier in carriers:
         upstream = state.carriers[carrier["id"]]
         assert carrier["displayName"] == upstream["display_name"]
-        assert carrier["linesOfCoverage"] == [line.upper().replace("-", "_") for line in upstream["lines_of_coverage"]]
+        assert [
+            "-".join(filter(None, [line["lineOfCoverage"].lower().replace("_", "-"), (line["variant"] or "").lower()]))
+            for line in carrier["linesOfCoverage"]
+        ] == upstream["lines_of_coverage"]
+        assert carrier["nationwide"] == (upstream["state"] == "US")
+        assert carrier["state"] == (None if upstream["state"] == "US" else upstream["state"])
     assert listed == {"GET /api/v1/carriers": 1}
     assert one["carrier"]["displayName"] == carriers[0]["displayName"]
     assert await upstream_counts() == {}

@@ -7,7 +7,7 @@ import datetime as dt
 from .support import data, error_codes, nodes, world
 
 REVIEW_QUEUE = """
-query { reviewQueue(first: 50) { totalCount edges { node { id status group { name } carrier { displayName } } } } }
+query { reviewQueue(first: 50) { totalCount edges { node { id: noyoId status group { name } carrier { displayName } } } } }
 """
 
 
@@ -45,8 +45,8 @@ async def test_disconnection_request_by_id_maps_fields(gql, emulator_app):
 
     # when
     node = data(await gql(
-        "query($id: ID!) { disconnectionRequest(id: $id) { id status sourceType effectiveEndDate completed groupId"
-        " carrier { id } } }",
+        "query($id: ID!) { disconnectionRequest(id: $id) { id: noyoId status sourceType effectiveEndDate completed groupId"
+        " carrier { id: noyoId } } }",
         {"id": record["id"]},
     ))["disconnectionRequest"]
 
@@ -70,8 +70,8 @@ async def test_every_filter_narrows_the_list(gql, emulator_app):
     target = next(r for r in state.disconnections.values() if r["status"] == "processing")
     end = target["effective_end_date"]
     query = """
-    query($f: DisconnectionRequestFilter) {
-      disconnectionRequests(filter: $f, first: 100) { totalCount edges { node { id status sourceType groupId
+    query($f: DisconnectionRequestFilterInput) {
+      disconnectionRequests(filter: $f, first: 100) { totalCount edges { node { id: noyoId status sourceType groupId
         carrierId effectiveEndDate groupName } } }
     }"""
     filters = {
@@ -114,7 +114,7 @@ async def test_pages_chain_through_cursors(gql, emulator_app):
     # given: more requests than one page
     total = len(world(emulator_app).disconnections)
     query = """query($after: String) { disconnectionRequests(first: 10, after: $after) {
-      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id } } } }"""
+      totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { id: noyoId } } } }"""
 
     # when: walking every page
     seen, after, pages = [], None, 0

@@ -6,11 +6,11 @@ from .support import data, world
 
 EMPLOYEE = """
 query($id: ID!) { employee(id: $id) {
-  id groupId employmentStatus hireDate person { firstName lastName }
-  group { id }
-  coverages { lineOfCoverage planId carrier { id displayName }
+  id: noyoId groupId employmentStatus hireDate person { firstName lastName }
+  group { id: noyoId }
+  coverages { lineOfCoverage planId carrier { id: noyoId displayName }
     members { individualId individualType effectiveStartDate effectiveEndDate } }
-  enrollments { id status lineOfCoverage individualType }
+  enrollments { id: noyoId status lineOfCoverage individualType }
 } }"""
 
 

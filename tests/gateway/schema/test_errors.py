@@ -10,7 +10,7 @@ from gateway.schema.errors import format_error
 
 from .support import data, error_codes, world
 
-GROUP = "query($id: ID!) { group(id: $id) { id name } }"
+GROUP = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
 
 
 async def _fail(hooks, path: str, status: int = 503) -> None:
@@ -50,7 +50,7 @@ async def test_a_failing_nested_field_keeps_the_rest_of_the_response(gql, hooks,
     await _fail(hooks, "/api/v1/carriers*")
 
     # when
-    result = await gql("{ reviewQueue(first: 3) { edges { node { id group { name } carrier { id } } } } }")
+    result = await gql("{ reviewQueue(first: 3) { edges { node { id: noyoId group { name } carrier { id } } } } }")
 
     # then: each carrier field is null with an error; groups are there
     edges = result["data"]["reviewQueue"]["edges"]

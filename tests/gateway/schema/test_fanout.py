@@ -8,8 +8,8 @@ from tests.gateway.conftest import GraphQLClient, make_gateway_settings, running
 from .support import data
 
 GROUPS_STATUS = """query { groups(first: 50) { totalCount edges { node { id
-  status { state carrierId effectiveEndDate carrier { displayName } disconnectionRequest { id status } }
-  disconnectionRequests { id status effectiveEndDate groupId carrierId } } } } }"""
+  status { state carrierId effectiveEndDate carrier { displayName } disconnectionRequest { id: noyoId status } }
+  disconnectionRequests(first: 100) { nodes { id: noyoId status effectiveEndDate groupId carrierId } } } } } }"""
 BENCH_QUERY = "query { groups(first: 50) { edges { node { status { carrier { displayName } } } } } }"
 PER_GROUP = "GET /api/v1/groups/{group_id}/group_disconnection_requests"
 BATCHED = "GET /api/v1/group_disconnection_requests"
@@ -31,7 +31,7 @@ async def test_batched_disconnection_requests_answer_as_the_per_group_calls_do(e
                                            noyo_disconnections_group_id_csv=True,
                                            noyo_disconnections_group_id_chunk=7)
     groups = len(one_by_one["groups"]["edges"])
-    assert groups == 50 and any(e["node"]["disconnectionRequests"] for e in one_by_one["groups"]["edges"])
+    assert groups == 50 and any(e["node"]["disconnectionRequests"]["nodes"] for e in one_by_one["groups"]["edges"])
     assert batched == one_by_one
     assert calls[PER_GROUP] == groups and BATCHED not in calls
     assert PER_GROUP not in batched_calls and batched_calls[BATCHED] >= -(-groups // 7)

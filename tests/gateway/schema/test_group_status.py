@@ -16,8 +16,8 @@ from .support import data, world
 
 STATUS = """
 query($id: ID!) { group(id: $id) { status {
-  state effectiveEndDate carrier { id displayName } connection { id status }
-  disconnectionRequest { id status } } } }"""
+  state effectiveEndDate carrier { id: noyoId displayName } connection { id: noyoId status }
+  disconnectionRequest { id: noyoId status } } } }"""
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from .support import data, nodes, world
 GROUP = """
 query($id: ID!) {
   group(id: $id) {
-    id name dbaName created
-    connections { id status carrierGroupId carrier { id displayName } }
-    disconnectionRequests { id status carrier { id } }
+    id: noyoId name dbaName created
+    connections { id: noyoId status carrierGroupId carrier { id: noyoId displayName } }
+    disconnectionRequests(first: 100) { totalCount nodes { id: noyoId status carrier { id: noyoId } } }
   }
 }"""
 
@@ -37,7 +37,7 @@ async def test_group_with_connections_and_disconnection_requests(gql, emulator_a
         assert conn["status"] == upstream["status"].upper()
         assert conn["carrierGroupId"] == upstream["group_data"]["carrier_group_id"]
         assert conn["carrier"]["displayName"] == state.carriers[upstream["carrier_id"]]["display_name"]
-    assert {r["id"] for r in group["disconnectionRequests"]} == {r["id"] for r in requests}
+    assert {r["id"] for r in group["disconnectionRequests"]["nodes"]} == {r["id"] for r in requests}
     # one call per resource: group, its connections, its requests, the carriers batched
     counts = await upstream_counts()
     assert counts.get("GET /api/v1/carriers") == 1
@@ -60,7 +60,7 @@ async def test_groups_search_and_carrier_filter(gql, emulator_app):
         if g["id"] in connected and (word.lower() in g["name"].lower() or word.lower() in g.get("dba_name", "").lower())
     }
     query = """query($s: String, $c: ID) { groups(search: $s, carrierId: $c, first: 100) {
-      totalCount edges { node { id name } } } }"""
+      totalCount edges { node { id: noyoId name } } } }"""
 
     # when
     page = data(await gql(query, {"s": word, "c": carrier_id}))["groups"]
@@ -76,7 +76,7 @@ async def test_groups_pagination(gql, emulator_app):
     # given
     total = len(world(emulator_app).groups)
     query = """query($after: String) { groups(first: 7, after: $after) {
-      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id } } } }"""
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { node { id: noyoId } } } }"""
 
     # when: two consecutive pages
     first = data(await gql(query))["groups"]
@@ -92,7 +92,7 @@ async def test_groups_pagination(gql, emulator_app):
 
 async def test_listed_groups_need_no_extra_call_for_nested_group_fields(gql, upstream_counts):
     # given: a group listed once
-    listed = nodes(data(await gql("{ groups(first: 3) { edges { node { id name } } } }"))["groups"])
+    listed = nodes(data(await gql("{ groups(first: 3) { edges { node { id: noyoId name } } } }"))["groups"])
     await upstream_counts(reset=True)
 
     # when: each is read by id in a later request

@@ -20,9 +20,9 @@ from tests.gateway.write.support import CREATE_PATH, REQUEST, connected_pairs
 from .resilience_support import rig
 from .support import data, error_codes, nodes
 
-GROUP = "query($id: ID!) { group(id: $id) { id name } }"
-GROUPS = "{ groups(first: 5) { edges { node { id name } } } }"
-GROUP_AND_CARRIER = "query($g: ID!, $c: ID!) { group(id: $g) { id name } carrier(id: $c) { id displayName } }"
+GROUP = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
+GROUPS = "{ groups(first: 5) { edges { node { id: noyoId name } } } }"
+GROUP_AND_CARRIER = "query($g: ID!, $c: ID!) { group(id: $g) { id: noyoId name } carrier(id: $c) { id: noyoId displayName } }"
 GROUPS_PATH = "GET /api/v1/groups"
 CARRIERS_PATH = "GET /api/v1/carriers"
 LEAKS = ("noyo.test", "127.0.0.1", "/api/v1", "503", "Injected fault", "Traceback", "httpx", "Noyo returned")
@@ -258,7 +258,7 @@ async def test_writes_are_never_retried(cache_namespace, fault):
         result = await r.gql(REQUEST, {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}})
 
         # then: a payload error, exactly one POST, and nothing created at Noyo
-        payload = data(result)["requestDisconnection"]
+        payload = data(result)["createDisconnectionRequest"]
         assert payload["disconnectionRequest"] is None
         assert [e["code"] for e in payload["errors"]] == ["UPSTREAM_UNAVAILABLE"]
         assert_no_internals({"errors": payload["errors"]})
@@ -279,7 +279,7 @@ async def test_a_write_refused_for_an_expired_token_is_sent_again_once(cache_nam
         result = await r.gql(REQUEST, {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}})
 
         # then: the 401 changed nothing at Noyo, so the POST was repeated once with a new token
-        payload = data(result)["requestDisconnection"]
+        payload = data(result)["createDisconnectionRequest"]
         assert payload["errors"] == []
         created = payload["disconnectionRequest"]["id"]
         assert r.world.disconnections[created]["group_id"] == group_id

@@ -8,8 +8,8 @@ from tests.gateway.conftest import GraphQLClient, make_gateway_settings, running
 
 from .support import data
 
-QUERY = """{ reviewQueue(first: 50) { totalCount edges { node { id group { name dbaName } carrier { displayName } } } }
-  carriers { id } }"""
+QUERY = """{ reviewQueue(first: 50) { totalCount edges { node { id: noyoId group { name dbaName } carrier { displayName } } } }
+  carriers { id: noyoId } }"""
 
 pytestmark = pytest.mark.redis
 

@@ -9,7 +9,7 @@ import pytest
 
 from .support import bearer, codes, post, upstream_calls
 
-MUTATION = 'mutation { rejectDisconnection(id: "%s") { errors { code } } }'
+MUTATION = 'mutation { rejectDisconnectionRequest(id: "%s") { errors { code } } }'
 
 
 @pytest.fixture

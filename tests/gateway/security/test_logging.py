@@ -51,7 +51,7 @@ async def submit(client, headers, group_id: str, snapshot: dict) -> dict:
 async def test_successful_submission_logs_no_phi(client, operator, family, caplog):
     caplog.set_level(logging.DEBUG)
     body = await submit(client, operator, family["group_id"], family["snapshot"])
-    assert body["data"]["submitSnapshot"]["errors"] == [], body
+    assert body["data"]["submitMemberSnapshot"]["errors"] == [], body
     assert caplog.records, "the request should have logged something (upstream calls at least)"
     assert leaks(caplog) == []
 
@@ -62,7 +62,7 @@ async def test_gateway_validation_error_logs_no_phi(client, operator, family, ca
     snapshot = copy.deepcopy(family["snapshot"])
     snapshot["employee"]["person"]["ssn"] = "000" + SSN[3:]
     body = await submit(client, operator, family["group_id"], snapshot)
-    assert body["data"]["submitSnapshot"]["errors"][0]["code"] == "VALIDATION"
+    assert body["data"]["submitMemberSnapshot"]["errors"][0]["code"] == "VALIDATION"
     assert leaks(caplog) == []
 
 
@@ -82,7 +82,7 @@ async def test_noyo_refusal_logs_no_phi(client, operator, family, caplog):
     snapshot = copy.deepcopy(family["snapshot"])
     snapshot["employee"]["id"] = "00000000-0000-4000-8000-000000000000"
     body = await submit(client, operator, family["group_id"], snapshot)
-    assert body["data"]["submitSnapshot"]["errors"], body
+    assert body["data"]["submitMemberSnapshot"]["errors"], body
     assert leaks(caplog) == []
 
 
@@ -91,7 +91,7 @@ async def test_noyo_failure_logs_no_phi(client, operator, family, caplog, hooks)
     await hooks.post("/__emulator/faults", json={"path": "/api/v1/groups/*/member_snapshots", "error_rate": 1.0})
     caplog.set_level(logging.DEBUG)
     body = await submit(client, operator, family["group_id"], family["snapshot"])
-    assert body["data"]["submitSnapshot"]["errors"][0]["code"].startswith("UPSTREAM"), body
+    assert body["data"]["submitMemberSnapshot"]["errors"][0]["code"].startswith("UPSTREAM"), body
     assert leaks(caplog) == []
 
 

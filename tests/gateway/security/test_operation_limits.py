@@ -18,7 +18,7 @@ def nested(depth: int) -> str:
     """disconnectionRequest -> group -> disconnectionRequests -> group -> ... ``depth`` levels."""
     inner = "id"
     for level in range(depth - 2):
-        inner = f"group {{ {inner} }}" if level % 2 == 0 else f"disconnectionRequests {{ {inner} }}"
+        inner = f"group {{ {inner} }}" if level % 2 == 0 else f"disconnectionRequests {{ nodes {{ {inner} }} }}"
     return f'{{ disconnectionRequest(id: "00000000-0000-0000-0000-000000000000") {{ {inner} }} }}'
 
 
@@ -84,7 +84,7 @@ async def test_token_flood_is_refused(client, auth, hooks):
 async def test_over_cost_query_is_refused_before_any_upstream_call(client, auth, hooks):
     # given: 100 groups x 100 snapshots each x their carriers
     query = """{ groups(first: 100) { edges { node { id
-      memberSnapshots(first: 100) { edges { node { id fulfillment { carrier { id } } } } } } } } }"""
+      memberSnapshots(first: 100) { edges { node { id: noyoId fulfillment { carrier { id: noyoId } } } } } } } } }"""
     await hooks.delete("/__emulator/requests")
     body = (await post(client, query, headers=auth)).json()
 
@@ -128,7 +128,7 @@ async def test_oversized_body_is_refused(secure, auth, hooks):
 
         # and: a chunked body without Content-Length is cut off as well
         async def chunks():
-            yield b'{"query": "{ carriers { id } }", "pad": "'
+            yield b'{"query": "{ carriers { id: noyoId } }", "pad": "'
             for _ in range(10):
                 yield b"x" * 1024
             yield b'"}'

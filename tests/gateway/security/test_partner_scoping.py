@@ -14,24 +14,24 @@ import pytest
 
 from .support import bearer, codes, post, upstream_calls
 
-GROUP = "query($id: ID!) { group(id: $id) { id name } }"
-REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id groupId } }"
-SNAPSHOT = "query($id: ID!) { memberSnapshot(id: $id) { id employee { id } } }"
-EMPLOYEE = "query($id: ID!) { employee(id: $id) { id groupId } }"
+GROUP = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
+REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id: noyoId groupId } }"
+SNAPSHOT = "query($id: ID!) { memberSnapshot(id: $id) { id: noyoId employee { id: noyoId } } }"
+EMPLOYEE = "query($id: ID!) { employee(id: $id) { id: noyoId groupId } }"
 LISTS = """{
-  groups(first: 100) { totalCount edges { node { id } } }
-  disconnectionRequests(first: 100) { totalCount edges { node { id groupId } } }
+  groups(first: 100) { totalCount edges { node { id: noyoId } } }
+  disconnectionRequests(first: 100) { totalCount edges { node { id: noyoId groupId } } }
   reviewQueue(first: 100) { totalCount edges { node { groupId } } }
-  memberSnapshots(first: 100) { totalCount edges { node { id employee { groupId } } } }
+  memberSnapshots(first: 100) { totalCount edges { node { id: noyoId employee { groupId } } } }
 }"""
 NESTED = """query($id: ID!) { disconnectionRequest(id: $id) {
-  group { id disconnectionRequests { id groupId } connections { carrierId }
+  group { id: noyoId disconnectionRequests { nodes { id: noyoId groupId } } connections { carrierId }
           memberSnapshots(first: 50) { totalCount edges { node { employeeId } } } }
 } }"""
-CONFIRM = """mutation($id: ID!) { confirmDisconnection(id: $id, effectiveEndDate: "2026-12-31") {
-  disconnectionRequest { id } errors { code field message } } }"""
-REQUEST_DISCONNECTION = """mutation($input: RequestDisconnectionInput!) { requestDisconnection(input: $input) {
-  disconnectionRequest { id } errors { code field message } } }"""
+CONFIRM = """mutation($id: ID!) { confirmDisconnectionRequest(id: $id, effectiveEndDate: "2026-12-31") {
+  disconnectionRequest { id: noyoId } errors { code field message } } }"""
+REQUEST_DISCONNECTION = """mutation($input: CreateDisconnectionRequestInput!) { createDisconnectionRequest(input: $input) {
+  disconnectionRequest { id: noyoId } errors { code field message } } }"""
 
 
 class World:
@@ -140,7 +140,7 @@ async def test_nested_fields_follow_the_scope(client, world, partner_a, token):
     # then: every nested record is group A's
     group = body["data"]["disconnectionRequest"]["group"]
     assert group["id"] == world.a
-    assert {r["groupId"] for r in group["disconnectionRequests"]} == {world.a}
+    assert {r["groupId"] for r in group["disconnectionRequests"]["nodes"]} == {world.a}
     assert group["memberSnapshots"]["totalCount"] == len(world.snapshots(world.a))
     # and: partner B walking the same path from A's request gets nothing at all
     partner_b = bearer(token(sub="partner-b", group_ids=[world.b]))
@@ -153,7 +153,7 @@ async def test_org_scope_sees_its_orgs_groups_only(client, world, token):
     org = world.state.groups[world.a]["organization_id"]
     inside = bearer(token(sub="org-partner", org_ids=[org]))
     outside = bearer(token(sub="other-org", org_ids=[str(uuid.uuid4())]))
-    query = "query($id: ID!) { group(id: $id) { id } groups(first: 5) { totalCount } }"
+    query = "query($id: ID!) { group(id: $id) { id: noyoId } groups(first: 5) { totalCount } }"
 
     # then: the org's partner sees the org's groups; the other one sees none
     seen = (await post(client, query, {"id": world.b}, headers=inside)).json()["data"]
@@ -176,8 +176,8 @@ async def test_partner_mutating_another_partners_request_gets_not_found_without_
     missing = (await post(client, CONFIRM, {"id": unknown_id}, headers=partner_a)).json()
 
     # then: both are the same NOT_FOUND on `id` (no existence leak), and B's request is untouched
-    [error] = refused["data"]["confirmDisconnection"]["errors"]
-    [reference] = missing["data"]["confirmDisconnection"]["errors"]
+    [error] = refused["data"]["confirmDisconnectionRequest"]["errors"]
+    [reference] = missing["data"]["confirmDisconnectionRequest"]["errors"]
     assert (error["code"], error["field"]) == (reference["code"], reference["field"]) == ("NOT_FOUND", ["id"])
     assert error["message"] == reference["message"].replace(unknown_id, b_request)
     assert world.state.disconnections[b_request]["status"] == "needs_review"
@@ -196,7 +196,7 @@ async def test_partner_requesting_disconnection_of_another_group_gets_not_found(
     body = (await post(client, REQUEST_DISCONNECTION, variables, headers=partner_a)).json()
 
     # then: NOT_FOUND on the group id, nothing created upstream
-    [error] = body["data"]["requestDisconnection"]["errors"]
+    [error] = body["data"]["createDisconnectionRequest"]["errors"]
     assert (error["code"], error["field"]) == ("NOT_FOUND", ["input", "groupId"])
     assert len(world.state.disconnections) == before
     assert "POST /api/v1/group_disconnection_requests" not in await upstream_calls(hooks)

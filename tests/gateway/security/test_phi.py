@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .support import bearer, post
 
-EMPLOYEE = "query($id: ID!) { employee(id: $id) { id groupId person { firstName lastName } } }"
+EMPLOYEE = "query($id: ID!) { employee(id: $id) { id: noyoId groupId person { firstName lastName } } }"
 
 
 def an_employee(emulator_app) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .support import bearer, codes, post, upstream_calls
 
 CONFIRM = """
-mutation($id: ID!) { confirmDisconnection(id: $id, effectiveEndDate: "2026-12-31") {
-  disconnectionRequest { id status } errors { code field }
+mutation($id: ID!) { confirmDisconnectionRequest(id: $id, effectiveEndDate: "2026-12-31") {
+  disconnectionRequest { id: noyoId status } errors { code field }
 } }"""
 
 
@@ -45,7 +45,7 @@ async def test_operator_may_decide_a_disconnection(client, token, hooks, emulato
 
     # then: Noyo confirmed it
     assert "errors" not in body, body
-    assert body["data"]["confirmDisconnection"]["errors"] == []
+    assert body["data"]["confirmDisconnectionRequest"]["errors"] == []
     assert emulator_app.state.emulator.disconnections[request_id]["status"] == "processing"
     assert (await upstream_calls(hooks)).get("PUT /api/v1/group_disconnection_requests/{request_id}/confirm") == 1
 
@@ -75,10 +75,10 @@ async def test_every_mutation_field_carries_the_operator_permission_class():
     # when: a viewer runs a mutation on it
     field_level_only = [e for e in DEFAULT_EXTENSIONS if e is not SecurityExtension]
     result = await build_schema(extensions=field_level_only).execute(
-        'mutation { rejectDisconnection(id: "00000000-0000-0000-0000-000000000000") { errors { code } } }',
+        'mutation { rejectDisconnectionRequest(id: "00000000-0000-0000-0000-000000000000") { errors { code } } }',
         context_value=Context(),
     )
 
     # then: the field's permission class refuses it as FORBIDDEN
     [error] = result.errors
-    assert (error.extensions["code"], error.path) == ("FORBIDDEN", ["rejectDisconnection"])
+    assert (error.extensions["code"], error.path) == ("FORBIDDEN", ["rejectDisconnectionRequest"])

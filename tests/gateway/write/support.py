@@ -8,24 +8,24 @@ from typing import Any
 from starlette.applications import Starlette
 
 PAYLOAD = """
-    disconnectionRequest { id version status effectiveEndDate sourceType groupId carrier { id } }
+    disconnectionRequest { id: noyoId version status effectiveEndDate sourceType groupId carrier { id: noyoId } }
     errors { code field message currentVersion }
 """
 REQUEST = f"""
-mutation($input: RequestDisconnectionInput!, $key: String) {{
-  requestDisconnection(input: $input, idempotencyKey: $key) {{ {PAYLOAD} }}
+mutation($input: CreateDisconnectionRequestInput!, $key: String) {{
+  createDisconnectionRequest(input: $input, idempotencyKey: $key) {{ {PAYLOAD} }}
 }}"""
 CONFIRM = f"""
-mutation($id: ID!, $date: Date) {{ confirmDisconnection(id: $id, effectiveEndDate: $date) {{ {PAYLOAD} }} }}"""
+mutation($id: ID!, $date: Date) {{ confirmDisconnectionRequest(id: $id, effectiveEndDate: $date) {{ {PAYLOAD} }} }}"""
 REJECT = f"""
 mutation($id: ID!, $reason: DisconnectionRejectionReason, $context: String) {{
-  rejectDisconnection(id: $id, reason: $reason, context: $context) {{ {PAYLOAD} }}
+  rejectDisconnectionRequest(id: $id, reason: $reason, context: $context) {{ {PAYLOAD} }}
 }}"""
 EDIT = f"""
-mutation($id: ID!, $version: ID!, $input: EditDisconnectionInput!) {{
+mutation($id: ID!, $version: String!, $input: EditDisconnectionRequestInput!) {{
   editDisconnectionRequest(id: $id, version: $version, input: $input) {{ {PAYLOAD} }}
 }}"""
-REVIEW_QUEUE = "query { reviewQueue(first: 100) { totalCount edges { node { id status } } } }"
+REVIEW_QUEUE = "query { reviewQueue(first: 100) { totalCount edges { node { id: noyoId status } } } }"
 CREATE_PATH = "POST /api/v1/group_disconnection_requests"
 
 
@@ -66,19 +66,19 @@ def queue_ids(result: dict[str, Any]) -> set[str]:
 # -- member snapshots -------------------------------------------------------------------------
 
 SUBMIT = """
-mutation($groupId: ID!, $snapshot: MemberSnapshotInput!, $handling: OmittedCoverageHandling, $key: String) {
-  submitSnapshot(groupId: $groupId, snapshot: $snapshot, omittedCoverageHandling: $handling, idempotencyKey: $key) {
-    memberSnapshot { id status employeeId warnings fulfillment { carrierId status errors } }
+mutation($groupId: ID!, $snapshot: MemberSnapshotInput!, $handling: OmittedCoverageHandlingInput, $key: String) {
+  submitMemberSnapshot(groupId: $groupId, snapshot: $snapshot, omittedCoverageHandling: $handling, idempotencyKey: $key) {
+    memberSnapshot { id: noyoId status employeeId warnings fulfillment { carrierId status errors } }
     omittedCoverages { carrierId lineOfCoverage individualId individualType effectiveEndDate terminated }
     errors { code field message }
   }
 }"""
 TEST = """
-mutation($groupId: ID!, $snapshot: MemberSnapshotInput!, $handling: OmittedCoverageHandling) {
-  testSnapshot(groupId: $groupId, snapshot: $snapshot, omittedCoverageHandling: $handling) {
+mutation($groupId: ID!, $snapshot: MemberSnapshotInput!, $handling: OmittedCoverageHandlingInput) {
+  testMemberSnapshot(groupId: $groupId, snapshot: $snapshot, omittedCoverageHandling: $handling) {
     testResult {
       traceIds
-      memberSnapshot { id status warnings fulfillment { carrierId status } }
+      memberSnapshot { id: noyoId status warnings fulfillment { carrierId status } }
       omittedCoverages { carrierId lineOfCoverage effectiveEndDate terminated }
     }
     errors { code field message }

@@ -19,7 +19,7 @@ from .support import (
     today,
 )
 
-GROUP_REQUESTS = "query($id: ID!) { group(id: $id) { disconnectionRequests { id status } } }"
+GROUP_REQUESTS = "query($id: ID!) { group(id: $id) { disconnectionRequests(first: 100) { nodes { id: noyoId status } } } }"
 GROUP_STATUS = "query($id: ID!) { group(id: $id) { status { carrierId state effectiveEndDate } } }"
 
 
@@ -40,11 +40,11 @@ async def test_request_disconnection_is_processing_and_shows_in_the_group(gql, e
     # given: a connected pair, and the group's requests already read (and cached)
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     end = today(emulator_app) + dt.timedelta(days=30)
-    before = payload(await gql(GROUP_REQUESTS, {"id": group_id}), "group")["disconnectionRequests"]
+    before = payload(await gql(GROUP_REQUESTS, {"id": group_id}), "group")["disconnectionRequests"]["nodes"]
 
     # when
     result = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, end, reason="LOST_GROUP")}),
-                     "requestDisconnection")
+                     "createDisconnectionRequest")
 
     # then: Noyo holds a processing request, and the group's list shows it (cache invalidated)
     request = result["disconnectionRequest"]
@@ -53,7 +53,7 @@ async def test_request_disconnection_is_processing_and_shows_in_the_group(gql, e
     assert request["effectiveEndDate"] == end.isoformat()
     assert (request["groupId"], request["carrier"]["id"]) == (group_id, carrier_id)
     assert state_of(emulator_app).disconnections[request["id"]]["status"] == "processing"
-    after = payload(await gql(GROUP_REQUESTS, {"id": group_id}), "group")["disconnectionRequests"]
+    after = payload(await gql(GROUP_REQUESTS, {"id": group_id}), "group")["disconnectionRequests"]["nodes"]
     assert request["id"] not in {r["id"] for r in before}
     assert {"id": request["id"], "status": "PROCESSING"} in after
 
@@ -62,11 +62,11 @@ async def test_duplicate_request_is_a_conflict(gql, emulator_app):
     # given: an open request for the pair
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     variables = {"input": request_input(group_id, carrier_id, today(emulator_app) + dt.timedelta(days=10))}
-    first = payload(await gql(REQUEST, variables), "requestDisconnection")
+    first = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
     assert first["errors"] == []
 
     # when: the same request again (no idempotency key)
-    second = payload(await gql(REQUEST, variables), "requestDisconnection")
+    second = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
 
     # then
     assert second["disconnectionRequest"] is None
@@ -80,7 +80,7 @@ async def test_unknown_group_is_not_found_on_group_id(gql, emulator_app):
     missing = str(uuid.uuid4())
 
     result = payload(await gql(REQUEST, {"input": request_input(missing, carrier_id, today(emulator_app))}),
-                     "requestDisconnection")
+                     "createDisconnectionRequest")
 
     [error] = result["errors"]
     assert (error["code"], error["field"]) == ("NOT_FOUND", ["input", "groupId"])
@@ -92,7 +92,7 @@ async def test_past_date_is_a_validation_error_on_effective_end_date(gql, emulat
     yesterday = today(emulator_app) - dt.timedelta(days=1)
 
     result = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, yesterday)}),
-                     "requestDisconnection")
+                     "createDisconnectionRequest")
 
     [error] = result["errors"]
     assert (error["code"], error["field"]) == ("VALIDATION", ["input", "effectiveEndDate"])
@@ -104,7 +104,7 @@ async def test_malformed_ids_are_refused_before_noyo(gql, emulator_app, upstream
     await upstream_counts(reset=True)
 
     result = payload(await gql(REQUEST, {"input": request_input(group_id, "not-a-uuid", today(emulator_app))}),
-                     "requestDisconnection")
+                     "createDisconnectionRequest")
 
     assert [(e["code"], e["field"]) for e in result["errors"]] == [("VALIDATION", ["input", "carrierId"])]
     assert CREATE_PATH not in await upstream_counts()
@@ -114,7 +114,7 @@ async def test_protected_group_is_forbidden_with_noyos_message(gql, emulator_app
     group_id, carrier_id = connected_pairs(emulator_app, protected=True)[0]
 
     result = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, today(emulator_app))}),
-                     "requestDisconnection")
+                     "createDisconnectionRequest")
 
     [error] = result["errors"]
     assert error["code"] == "FORBIDDEN"
@@ -129,7 +129,7 @@ async def test_carrier_sourced_request_with_a_date_is_confirmed_as_is(gql, hooks
     assert record["id"] in queue_ids(await gql(REVIEW_QUEUE))
 
     # when: confirmed without a date
-    result = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnection")
+    result = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnectionRequest")
 
     # then: processing with the carrier's date, and out of the (cached) review queue
     request = result["disconnectionRequest"]
@@ -145,8 +145,8 @@ async def test_carrier_sourced_request_without_a_date_needs_one_to_confirm(gql, 
     end = today(emulator_app) + dt.timedelta(days=45)
 
     # when: confirmed without, then with a date
-    without = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnection")
-    with_date = payload(await gql(CONFIRM, {"id": record["id"], "date": end.isoformat()}), "confirmDisconnection")
+    without = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnectionRequest")
+    with_date = payload(await gql(CONFIRM, {"id": record["id"], "date": end.isoformat()}), "confirmDisconnectionRequest")
 
     # then: the first is a validation error on the argument, the second succeeds
     [error] = without["errors"]
@@ -164,7 +164,7 @@ async def test_reject_removes_the_request_from_the_cached_review_queue(gql, hook
 
     # when
     result = payload(await gql(REJECT, {"id": record["id"], "reason": "CONNECTION_RESTORED", "context": "renewed"}),
-                     "rejectDisconnection")
+                     "rejectDisconnectionRequest")
 
     # then
     assert result["errors"] == []
@@ -176,9 +176,9 @@ async def test_reject_removes_the_request_from_the_cached_review_queue(gql, hook
 async def test_confirming_twice_is_a_conflict_with_the_current_version(gql, hooks, emulator_app):
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     record = await carrier_request(hooks, group_id, carrier_id, today(emulator_app) + dt.timedelta(days=5))
-    confirmed = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnection")["disconnectionRequest"]
+    confirmed = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnectionRequest")["disconnectionRequest"]
 
-    again = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnection")
+    again = payload(await gql(CONFIRM, {"id": record["id"]}), "confirmDisconnectionRequest")
 
     [error] = again["errors"]
     assert error["code"] == "CONFLICT"
@@ -186,7 +186,7 @@ async def test_confirming_twice_is_a_conflict_with_the_current_version(gql, hook
 
 
 async def test_unknown_request_is_not_found_on_id(gql):
-    result = payload(await gql(REJECT, {"id": str(uuid.uuid4())}), "rejectDisconnection")
+    result = payload(await gql(REJECT, {"id": str(uuid.uuid4())}), "rejectDisconnectionRequest")
     [error] = result["errors"]
     assert (error["code"], error["field"]) == ("NOT_FOUND", ["id"])
 
@@ -195,7 +195,7 @@ async def test_rejected_request_edited_with_a_corrected_date_is_processing(gql, 
     # given: a rejected request
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     record = await carrier_request(hooks, group_id, carrier_id, today(emulator_app) + dt.timedelta(days=5))
-    rejected = payload(await gql(REJECT, {"id": record["id"]}), "rejectDisconnection")["disconnectionRequest"]
+    rejected = payload(await gql(REJECT, {"id": record["id"]}), "rejectDisconnectionRequest")["disconnectionRequest"]
     corrected = today(emulator_app) + dt.timedelta(days=60)
 
     # when: edited at its current version with a corrected date
@@ -216,7 +216,7 @@ async def test_edit_at_a_stale_version_is_a_conflict_carrying_the_current_versio
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     start = today(emulator_app)
     created = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, start + dt.timedelta(days=9))}),
-                      "requestDisconnection")["disconnectionRequest"]
+                      "createDisconnectionRequest")["disconnectionRequest"]
     moved = payload(await gql(EDIT, {
         "id": created["id"], "version": created["version"],
         "input": {"status": "PROCESSING", "effectiveEndDate": (start + dt.timedelta(days=12)).isoformat()},
@@ -240,7 +240,7 @@ async def test_clock_past_the_end_date_completes_and_the_group_shows_disconnecte
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     end = today(emulator_app) + dt.timedelta(days=3)
     created = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, end)}),
-                      "requestDisconnection")["disconnectionRequest"]
+                      "createDisconnectionRequest")["disconnectionRequest"]
 
     # when: Noyo's clock passes the date
     await hooks.post("/__emulator/clock", json={"advance_days": 4})
@@ -260,8 +260,8 @@ async def test_same_idempotency_key_sends_one_post_and_replays_the_outcome(gql, 
     await upstream_counts(reset=True)
 
     # when: the same mutation twice with one key
-    first = payload(await gql(REQUEST, variables), "requestDisconnection")
-    second = payload(await gql(REQUEST, variables), "requestDisconnection")
+    first = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
+    second = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
 
     # then: one POST upstream; the retry shows the first outcome (not a duplicate CONFLICT)
     assert (await upstream_counts()).get(CREATE_PATH) == 1
@@ -272,11 +272,11 @@ async def test_same_idempotency_key_with_another_input_is_refused(gql, emulator_
     group_id, carrier_id = connected_pairs(emulator_app)[0]
     start = today(emulator_app)
     first = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, start + dt.timedelta(days=8)),
-                                        "key": "k-2"}), "requestDisconnection")
+                                        "key": "k-2"}), "createDisconnectionRequest")
     await upstream_counts(reset=True)
 
     other = payload(await gql(REQUEST, {"input": request_input(group_id, carrier_id, start + dt.timedelta(days=9)),
-                                        "key": "k-2"}), "requestDisconnection")
+                                        "key": "k-2"}), "createDisconnectionRequest")
 
     assert first["errors"] == []
     [error] = other["errors"]
@@ -293,8 +293,8 @@ async def test_an_outage_is_not_recorded_so_the_same_key_can_retry(gql, hooks, e
     assert (await hooks.post("/__emulator/faults", json=fault)).status_code == 200
 
     # when: the mutation fails, then is retried with the same key
-    failed = payload(await gql(REQUEST, variables), "requestDisconnection")
-    retried = payload(await gql(REQUEST, variables), "requestDisconnection")
+    failed = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
+    retried = payload(await gql(REQUEST, variables), "createDisconnectionRequest")
 
     # then: the outage was reported, not replayed; the retry created the request
     assert [e["code"] for e in failed["errors"]] == ["UPSTREAM_UNAVAILABLE"]

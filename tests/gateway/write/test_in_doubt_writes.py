@@ -17,13 +17,13 @@ from tests.gateway.conftest import make_gateway_settings
 from .support import PAYLOAD, SUBMIT, connected_pairs, current_snapshot, families, state_of, to_input, today
 
 FAULT_KINDS = ["reset", "502", "timeout"]
-REQUEST = f"""mutation($input: RequestDisconnectionInput!, $key: String) {{
-  requestDisconnection(input: $input, idempotencyKey: $key) {{ {PAYLOAD} errors {{ check }} }} }}"""
+REQUEST = f"""mutation($input: CreateDisconnectionRequestInput!, $key: String) {{
+  createDisconnectionRequest(input: $input, idempotencyKey: $key) {{ {PAYLOAD} errors {{ check }} }} }}"""
 CONFIRM = f"""mutation($id: ID!, $key: String) {{
-  confirmDisconnection(id: $id, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
+  confirmDisconnectionRequest(id: $id, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
 REJECT = f"""mutation($id: ID!, $key: String) {{
-  rejectDisconnection(id: $id, reason: CONNECTION_RESTORED, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
-EDIT = f"""mutation($id: ID!, $version: ID!, $input: EditDisconnectionInput!, $key: String) {{
+  rejectDisconnectionRequest(id: $id, reason: CONNECTION_RESTORED, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
+EDIT = f"""mutation($id: ID!, $version: String!, $input: EditDisconnectionRequestInput!, $key: String) {{
   editDisconnectionRequest(id: $id, version: $version, input: $input, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
 
 
@@ -69,7 +69,7 @@ async def test_request_disconnection(gql, hooks, emulator_app, upstream_counts, 
     await fault(hooks, "/api/v1/group_disconnection_requests", "POST", **after_commit(kind))
     await upstream_counts(reset=True)
 
-    results = await retried_three_times(gql, REQUEST, "requestDisconnection", {
+    results = await retried_three_times(gql, REQUEST, "createDisconnectionRequest", {
         "input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": f"req-{kind}"})
 
     ids = {r["disconnectionRequest"]["id"] for r in results}
@@ -81,8 +81,8 @@ async def test_request_disconnection(gql, hooks, emulator_app, upstream_counts, 
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
 @pytest.mark.parametrize("action, document, name, status", [
-    ("confirm", CONFIRM, "confirmDisconnection", "PROCESSING"),
-    ("reject", REJECT, "rejectDisconnection", "REJECTED"),
+    ("confirm", CONFIRM, "confirmDisconnectionRequest", "PROCESSING"),
+    ("reject", REJECT, "rejectDisconnectionRequest", "REJECTED"),
 ])
 async def test_confirm_and_reject(gql, hooks, emulator_app, upstream_counts, kind, action, document, name, status):
     record = await needs_review(hooks, emulator_app)
@@ -122,7 +122,7 @@ async def test_submit_snapshot(gql, hooks, noyo, emulator_app, upstream_counts, 
     await fault(hooks, f"/api/v1/groups/{family['group_id']}/member_snapshots", "POST", **after_commit(kind))
     await upstream_counts(reset=True)
 
-    results = await retried_three_times(gql, SUBMIT, "submitSnapshot", {
+    results = await retried_three_times(gql, SUBMIT, "submitMemberSnapshot", {
         "groupId": family["group_id"], "snapshot": to_input(snapshot), "key": f"s-{kind}"})
 
     made = [s for s in state_of(emulator_app).snapshots.values() if s["id"] not in before]
@@ -135,7 +135,7 @@ async def test_a_lost_answer_without_a_key_is_still_reconciled(gql, hooks, emula
     record = await needs_review(hooks, emulator_app)
     await fault(hooks, f"/api/v1/group_disconnection_requests/{record['id']}/confirm", "PUT", after_commit="reset")
 
-    result = (await gql(CONFIRM, {"id": record["id"]}))["data"]["confirmDisconnection"]
+    result = (await gql(CONFIRM, {"id": record["id"]}))["data"]["confirmDisconnectionRequest"]
 
     assert result["errors"] == [] and result["disconnectionRequest"]["status"] == "PROCESSING"
 
@@ -148,8 +148,8 @@ async def test_a_failure_proven_not_applied_is_sent_again_on_retry(gql, hooks, e
     variables = {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": "k"}
 
     # when: sent, then retried with the key
-    first = (await gql(REQUEST, variables))["data"]["requestDisconnection"]
-    second = (await gql(REQUEST, variables))["data"]["requestDisconnection"]
+    first = (await gql(REQUEST, variables))["data"]["createDisconnectionRequest"]
+    second = (await gql(REQUEST, variables))["data"]["createDisconnectionRequest"]
 
     # then: the first says it was checked and not applied (retryable), the retry makes it once
     assert [e["code"] for e in first["errors"]] == ["UPSTREAM_UNAVAILABLE"]
@@ -171,8 +171,8 @@ async def test_an_undecidable_outcome_names_what_to_check_and_is_never_resent(gq
                                                  "error_rate": 1.0, "error_status": 503})
     variables = {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": "u"}
 
-    first = (await gql(REQUEST, variables))["data"]["requestDisconnection"]
-    again = (await gql(REQUEST, variables))["data"]["requestDisconnection"]
+    first = (await gql(REQUEST, variables))["data"]["createDisconnectionRequest"]
+    again = (await gql(REQUEST, variables))["data"]["createDisconnectionRequest"]
 
     [error] = first["errors"]
     assert error["code"] == "OUTCOME_UNKNOWN"
@@ -182,15 +182,15 @@ async def test_an_undecidable_outcome_names_what_to_check_and_is_never_resent(gq
 
     # when: Noyo can be read again, the retry finds the request the first attempt made
     await hooks.post("/__emulator/faults", json={})
-    found = (await gql(REQUEST, variables))["data"]["requestDisconnection"]
+    found = (await gql(REQUEST, variables))["data"]["createDisconnectionRequest"]
     assert found["errors"] == [] and found["disconnectionRequest"]["status"] == "PROCESSING"
     assert (await upstream_counts())["POST /api/v1/group_disconnection_requests"] == 1
 
 
 async def test_a_retried_confirm_that_succeeded_is_a_success_not_a_conflict(gql, hooks, emulator_app):
     record = await needs_review(hooks, emulator_app)
-    first = (await gql(CONFIRM, {"id": record["id"], "key": "same"}))["data"]["confirmDisconnection"]
-    retry = (await gql(CONFIRM, {"id": record["id"], "key": "same"}))["data"]["confirmDisconnection"]
+    first = (await gql(CONFIRM, {"id": record["id"], "key": "same"}))["data"]["confirmDisconnectionRequest"]
+    retry = (await gql(CONFIRM, {"id": record["id"], "key": "same"}))["data"]["confirmDisconnectionRequest"]
     assert first["errors"] == retry["errors"] == []
     assert retry["disconnectionRequest"]["version"] == first["disconnectionRequest"]["version"]
 
@@ -208,10 +208,10 @@ async def test_an_unavailable_idempotency_store_refuses_and_sends_nothing(emulat
     group_id, carrier_id = connected_pairs(emulator_app)[1]
     end = (today(emulator_app) + dt.timedelta(days=30)).isoformat()
     document, name, variables = {
-        "request": (REQUEST, "requestDisconnection",
+        "request": (REQUEST, "createDisconnectionRequest",
                     {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": "k"}),
-        "confirm": (CONFIRM, "confirmDisconnection", {"id": record["id"], "key": "k"}),
-        "snapshot": (SUBMIT, "submitSnapshot",
+        "confirm": (CONFIRM, "confirmDisconnectionRequest", {"id": record["id"], "key": "k"}),
+        "snapshot": (SUBMIT, "submitMemberSnapshot",
                      {"groupId": family["group_id"], "snapshot": to_input(snapshot), "key": "k"}),
     }[mutation]
     async with running_gateway(settings, emulator_app) as (_, client):

@@ -1,4 +1,4 @@
-"""submitSnapshot / testSnapshot through GraphQL against the emulator (clock at 2026-07-04)."""
+"""submitMemberSnapshot / testMemberSnapshot through GraphQL against the emulator (clock at 2026-07-04)."""
 
 from __future__ import annotations
 
@@ -20,12 +20,12 @@ from .support import (
     without_coverage,
 )
 
-REPLACED = "query($id: ID!) { memberSnapshot(id: $id) { id status replacedBy { id status } } }"
+REPLACED = "query($id: ID!) { memberSnapshot(id: $id) { id: noyoId status replacedBy { id: noyoId status } } }"
 
 
 async def submit(gql, group_id: str, snapshot: dict, handling: dict | None = None, key: str | None = None) -> dict:
     variables = {"groupId": group_id, "snapshot": to_input(snapshot), "handling": handling, "key": key}
-    return payload(await gql(SUBMIT, variables), "submitSnapshot")
+    return payload(await gql(SUBMIT, variables), "submitMemberSnapshot")
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ async def test_invalid_handling_is_refused_without_calling_noyo(gql, two_carrier
     if refusal == "graphql":  # refused by GraphQL validation (@oneOf, required fields)
         assert result.get("data") is None and result["errors"]
     else:  # refused by the gateway as a typed VALIDATION error
-        [error] = payload(result, "submitSnapshot")["errors"]
+        [error] = payload(result, "submitMemberSnapshot")["errors"]
         assert (error["code"], error["field"]) == ("VALIDATION", refusal)
     assert SNAPSHOT_PATH not in await upstream_counts()
 
@@ -204,7 +204,7 @@ async def test_test_snapshot_reports_the_outcome_and_stores_nothing(gql, two_car
 
     result = payload(await gql(TEST, {"groupId": family["group_id"], "snapshot": to_input(snapshot),
                                       "handling": {"terminate": {"rule": {"endOfCurrentMonth": True}}}}),
-                     "testSnapshot")
+                     "testMemberSnapshot")
 
     assert result["errors"] == []
     outcome = result["testResult"]
@@ -239,7 +239,7 @@ async def test_bad_ssn_and_zip_are_refused_without_echoing_them(gql, two_carrier
     snapshot["employee"]["person"]["homeAddress"]["zipCode"] = "9A-17"
     await upstream_counts(reset=True)
 
-    result = payload(await gql(SUBMIT, {"groupId": family["group_id"], "snapshot": snapshot}), "submitSnapshot")
+    result = payload(await gql(SUBMIT, {"groupId": family["group_id"], "snapshot": snapshot}), "submitMemberSnapshot")
 
     fields = {tuple(e["field"]) for e in result["errors"] if e["code"] == "VALIDATION"}
     assert ("snapshot", "employee", "person", "ssn") in fields
@@ -255,7 +255,7 @@ async def test_noyos_422_problems_map_to_argument_paths(gql, two_carrier_family,
     snapshot = to_input(family["snapshot"])
     snapshot["coverages"][0]["carrierId"] = "00000000-0000-4000-8000-000000000000"
 
-    result = payload(await gql(SUBMIT, {"groupId": family["group_id"], "snapshot": snapshot}), "submitSnapshot")
+    result = payload(await gql(SUBMIT, {"groupId": family["group_id"], "snapshot": snapshot}), "submitMemberSnapshot")
 
     [error] = result["errors"]
     assert (error["code"], error["field"]) == ("VALIDATION", ["snapshot", "coverages", "0", "carrierId"])
@@ -270,10 +270,10 @@ async def test_snapshot_after_a_completed_disconnection_is_not_connected_there(g
     carrier_id = family["carrier_ids"][0]
     state_today = (await hooks.get("/__emulator/clock")).json()["today"]
     request = payload(await gql(
-        "mutation($input: RequestDisconnectionInput!) { requestDisconnection(input: $input) {"
-        " disconnectionRequest { id } errors { code message } } }",
+        "mutation($input: CreateDisconnectionRequestInput!) { createDisconnectionRequest(input: $input) {"
+        " disconnectionRequest { id: noyoId } errors { code message } } }",
         {"input": {"groupId": family["group_id"], "carrierId": carrier_id, "effectiveEndDate": state_today}},
-    ), "requestDisconnection")
+    ), "createDisconnectionRequest")
     assert request["errors"] == []
     await hooks.post("/__emulator/clock", json={"advance_days": 1})
 

@@ -18,7 +18,7 @@ from gateway.schema.snapshots.inputs import (
     EventInput,
     MemberSnapshotInput,
 )
-from gateway.schema.snapshots.input_enums import Sex, SnapshotEventReason, SnapshotEventType, UsState
+from gateway.schema.members.enums import Sex, SnapshotEventReason, SnapshotEventType, UsState
 from gateway.schema.snapshots.mutations import argument_path
 from gateway.schema.snapshots.person_inputs import AddressInput, PersonInput
 from gateway.writes import errors_from_noyo, redact
@@ -71,7 +71,7 @@ def test_snapshot_translates_to_noyo_json_without_unset_fields() -> None:
 
 
 def test_cross_field_problems_carry_argument_paths() -> None:
-    bad_member = EnrolledMemberInput(individual_type=IndividualType.UNKNOWN, effective_start_date=dt.date(2026, 2, 1),
+    bad_member = EnrolledMemberInput(individual_type=IndividualType.DEPENDENT, effective_start_date=dt.date(2026, 2, 1),
                                      effective_end_date=dt.date(2026, 1, 1), event_id="nope")
     coverage = CoverageInput(carrier_id="x", line_of_coverage=LineOfCoverage.DENTAL, enrolled_members=[bad_member])
 
@@ -79,7 +79,6 @@ def test_cross_field_problems_carry_argument_paths() -> None:
 
     member = ("snapshot", "coverages", "0", "enrolledMembers", "0")
     assert {p.field for p in problems} == {
-        (*member, "individualType"),  # UNKNOWN is output-only
         (*member, "effectiveEndDate"),  # before the start
         (*member, "eventId"),  # no such event
         ("snapshot", "coverages", "0", "carrierId"),  # not a UUID

@@ -47,13 +47,13 @@ export function GroupPage({ id }: { id: string }) {
           </section>
           <section aria-labelledby="requests-title">
             <h2 id="requests-title">Disconnection requests</h2>
-            {group.disconnectionRequests.length ? (
+            {group.disconnectionRequests.nodes.length ? (
               <table>
                 <thead>
                   <tr><th scope="col">Carrier</th><th scope="col">Status</th><th scope="col">Source</th><th scope="col">End date</th><th scope="col">Received</th></tr>
                 </thead>
                 <tbody>
-                  {group.disconnectionRequests.map((request) => (
+                  {group.disconnectionRequests.nodes.map((request) => (
                     <tr key={request.id}>
                       <td><Link to={`/console/requests/${request.id}`}>{request.carrier?.displayName ?? 'Unknown carrier'}</Link></td>
                       <td><Status value={request.status} /></td>

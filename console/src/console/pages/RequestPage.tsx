@@ -32,12 +32,12 @@ function ConfirmForm({ request, onDone }: { request: RequestRowFragment; onDone:
   const id = useId();
   const [endDate, setEndDate] = useState(request.effectiveEndDate ?? '');
   const mutation = useMutation(ConfirmDisconnectionDocument);
-  const payload = mutation.result?.data?.confirmDisconnection;
+  const payload = mutation.result?.data?.confirmDisconnectionRequest;
   const errors = outcomeErrors(mutation.result, payload);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const answer = await mutation.run({ id: request.id, effectiveEndDate: endDate || null });
-    if (answer.data?.confirmDisconnection.disconnectionRequest) onDone();
+    if (answer.data?.confirmDisconnectionRequest.disconnectionRequest) onDone();
   };
   return (
     <form className="decision" onSubmit={submit} aria-labelledby={`${id}-title`}>
@@ -61,12 +61,12 @@ function RejectForm({ request, onDone }: { request: RequestRowFragment; onDone: 
   const [reason, setReason] = useState<DisconnectionRejectionReason>('CONNECTION_RESTORED');
   const [context, setContext] = useState('');
   const mutation = useMutation(RejectDisconnectionDocument);
-  const payload = mutation.result?.data?.rejectDisconnection;
+  const payload = mutation.result?.data?.rejectDisconnectionRequest;
   const errors = outcomeErrors(mutation.result, payload);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const answer = await mutation.run({ id: request.id, reason, context: context.trim() || null });
-    if (answer.data?.rejectDisconnection.disconnectionRequest) onDone();
+    if (answer.data?.rejectDisconnectionRequest.disconnectionRequest) onDone();
   };
   return (
     <form className="decision" onSubmit={submit} aria-labelledby={`${id}-title`}>
