@@ -233,12 +233,12 @@ async def test_keys_survive_a_gateway_restart(emulator_app, redis_url, cache_nam
     variables = {"input": {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end}, "key": "restart"}
     await fault(hooks, "/api/v1/group_disconnection_requests", "POST", after_commit="reset")
     async with running_gateway(settings, emulator_app) as (_, client):
-        first = (await GraphQLClient(client)(REQUEST, variables))["data"]["requestDisconnection"]
+        first = (await GraphQLClient(client)(REQUEST, variables))["data"]["createDisconnectionRequest"]
     await upstream_counts(reset=True)
 
     # when: a new gateway process gets the retry
     async with running_gateway(settings, emulator_app) as (_, client):
-        retry = (await GraphQLClient(client)(REQUEST, variables))["data"]["requestDisconnection"]
+        retry = (await GraphQLClient(client)(REQUEST, variables))["data"]["createDisconnectionRequest"]
 
     # then: the same request, replayed from Redis without a word to Noyo
     assert first["errors"] == retry["errors"] == []

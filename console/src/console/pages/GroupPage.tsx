@@ -35,7 +35,7 @@ export function GroupPage({ id }: { id: string }) {
                       <td>
                         {entry.disconnectionRequest ? (
                           <Link to={`/console/requests/${entry.disconnectionRequest.id}`}>
-                            {entry.disconnectionRequest.status.toLowerCase().replace(/_/g, ' ')} request
+                            {(entry.disconnectionRequest.status ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ')} request
                           </Link>
                         ) : <span className="muted">—</span>}
                       </td>
@@ -57,7 +57,7 @@ export function GroupPage({ id }: { id: string }) {
                     <tr key={request.id}>
                       <td><Link to={`/console/requests/${request.id}`}>{request.carrier?.displayName ?? 'Unknown carrier'}</Link></td>
                       <td><Status value={request.status} /></td>
-                      <td>{request.sourceType.toLowerCase().replace(/_/g, ' ')}</td>
+                      <td>{(request.sourceType ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ')}</td>
                       <td><DateText value={request.effectiveEndDate} /></td>
                       <td><DateText value={request.created} /></td>
                     </tr>

@@ -51,7 +51,7 @@ function ConfirmForm({ request, onDone }: { request: RequestRowFragment; onDone:
         {mutation.running ? 'Confirming…' : 'Confirm disconnection'}
       </button>
       <ErrorList errors={errors} title="The request was not confirmed." />
-      {payload?.disconnectionRequest ? <Done>{`Confirmed: the request is now ${payload.disconnectionRequest.status.toLowerCase()}.`}</Done> : null}
+      {payload?.disconnectionRequest ? <Done>{`Confirmed: the request is now ${(payload.disconnectionRequest.status ?? 'UNKNOWN').toLowerCase()}.`}</Done> : null}
     </form>
   );
 }
@@ -167,7 +167,7 @@ export function RequestPage({ id }: { id: string }) {
             <dt>Group</dt>
             <dd>{request.groupId ? <Link to={`/console/groups/${request.groupId}`}>{request.groupName ?? request.groupId}</Link> : request.groupName ?? '—'}</dd>
             <dt>Carrier</dt><dd>{request.carrier?.displayName ?? '—'}</dd>
-            <dt>Source</dt><dd>{request.sourceType.toLowerCase().replace(/_/g, ' ')}</dd>
+            <dt>Source</dt><dd>{(request.sourceType ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ')}</dd>
             <dt>End date</dt><dd><DateText value={request.effectiveEndDate} /></dd>
             <dt>Received</dt><dd><DateText value={request.created} /></dd>
             <dt>Last change</dt><dd><DateText value={request.modified} /></dd>

@@ -139,7 +139,7 @@ export function ReviewQueuePage({ location }: { location: Location }) {
                       {node.groupId ? <Link to={`/console/groups/${node.groupId}`}>{node.groupName ?? node.groupId}</Link> : node.groupName}
                     </td>
                     <td>{node.carrier?.displayName ?? '—'}</td>
-                    <td>{node.sourceType.toLowerCase().replace(/_/g, ' ')}</td>
+                    <td>{(node.sourceType ?? 'UNKNOWN').toLowerCase().replace(/_/g, ' ')}</td>
                     <td><DateText value={node.effectiveEndDate} /></td>
                     <td><DateText value={node.created} /></td>
                     <td><Status value={node.status} /></td>

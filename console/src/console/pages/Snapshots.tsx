@@ -74,7 +74,7 @@ export function SnapshotPage({ id }: { id: string }) {
             {snapshot.replacedBy ? (
               <>
                 <dt>Replaced by</dt>
-                <dd><Link to={`/console/snapshots/${snapshot.replacedBy.id}`}>a newer snapshot ({snapshot.replacedBy.status.toLowerCase()})</Link></dd>
+                <dd><Link to={`/console/snapshots/${snapshot.replacedBy.id}`}>a newer snapshot ({(snapshot.replacedBy.status ?? 'UNKNOWN').toLowerCase()})</Link></dd>
               </>
             ) : null}
           </dl>
