@@ -63,6 +63,22 @@ export function useQuery<R, V>(
   return { ...state, refresh };
 }
 
+/** A random UUID (v4), also outside secure contexts where `crypto.randomUUID` is missing. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Transport failures after which the outcome is unknown: a retry must reuse the same key. */
+function inDoubt(result: ApiResult<unknown>): boolean {
+  return result.errors.some((error) => error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT' || error.code.startsWith('HTTP_5')
+    || error.code === 'INTERNAL_SERVER_ERROR' || error.code === 'IDEMPOTENCY_KEY_IN_USE');
+}
+
 export interface MutationState<R> {
   running: boolean;
   result: ApiResult<R> | null;
@@ -70,15 +86,24 @@ export interface MutationState<R> {
   reset: () => void;
 }
 
+/**
+ * Runs a mutation with an idempotency key: the same input sent again after an answer that left
+ * the outcome in doubt (network failure, timeout, 5xx) reuses the key, so Noyo sees it once;
+ * any other answer ends the attempt, and the next send is a new one.
+ */
 export function useMutation<R, V>(operation: TypedDocumentString<R, V>): MutationState<R> {
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ApiResult<R> | null>(null);
+  const attempt = useRef<{ input: string; key: string } | null>(null);
   const run = useCallback(
     async (variables: unknown) => {
       setRunning(true);
       setResult(null);
+      const input = JSON.stringify(variables);
+      if (attempt.current?.input !== input) attempt.current = { input, key: newIdempotencyKey() };
       try {
-        const answer = await execute(operation, variables as V);
+        const answer = await execute(operation, { ...(variables as object), idempotencyKey: attempt.current.key } as V);
+        if (!inDoubt(answer)) attempt.current = null;
         setResult(answer);
         return answer;
       } finally {

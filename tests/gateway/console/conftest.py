@@ -64,7 +64,7 @@ class DemoStack:
     def hook(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         response = httpx.request(method, f"{self.emulator}/__emulator/{path}", json=body, timeout=30)
         response.raise_for_status()
-        return response.json()
+        return response.json() if response.content else None
 
     def stop(self) -> None:
         self.process.terminate()

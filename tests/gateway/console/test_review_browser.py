@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -138,3 +139,37 @@ def test_a_stale_version_conflict_is_shown_plainly_and_can_be_resolved(stack: De
     # then: it goes through
     page.locator(".facts .status").get_by_text("processing").wait_for()
     assert request_state(stack, target["id"])["status"] == "PROCESSING"
+
+
+def test_a_confirm_resent_after_its_answer_was_lost_reaches_noyo_once(stack: DemoStack, browser: Browser, waiting):
+    target = take(waiting, with_date=True)
+    page = browser.page()
+    sent: list[dict[str, Any]] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        body = json.loads(route.request.post_data or "{}")
+        if "idempotencyKey" not in (body.get("variables") or {}):
+            route.continue_()
+            return
+        sent.append(body)
+        if len(sent) == 1:
+            route.fetch()  # the gateway gets the confirm and makes it ...
+            route.abort("connectionreset")  # ... but its answer never reaches the page
+        else:
+            route.continue_()
+
+    page.route("**/graphql", lose_the_first_answer)
+    page.goto(f"{stack.url}/console/requests/{target['id']}")
+    page.get_by_label("End date").fill("2026-09-30")
+    stack.hook("DELETE", "requests")
+
+    # when: the confirm's answer is lost, and the person presses the button again
+    page.get_by_role("button", name="Confirm disconnection").click()
+    page.locator(".error[data-code=NETWORK_ERROR]").wait_for()
+    page.get_by_role("button", name="Confirm disconnection").click()
+
+    # then: the page shows the confirmed request, both sends carried one key, and Noyo saw one confirm
+    page.locator(".facts .status").get_by_text("processing").wait_for()
+    assert len(sent) == 2 and sent[0]["variables"]["idempotencyKey"] == sent[1]["variables"]["idempotencyKey"]
+    confirms = {k: v for k, v in stack.hook("GET", "requests").items() if k.endswith("/confirm")}
+    assert list(confirms.values()) == [1]
