@@ -117,11 +117,11 @@ def create_app(
                 guard.recovery_hooks.append(responses.store.reset_connections)
                 responses.store = Guarded(responses.store, guard, fallback=local)
             cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
-            responses.listen(bus)
         graphql.responses, graphql.metrics = responses, metrics
         if metrics is not None and responses is not None:
             metrics.response_cache_stats = responses.stats
-        events = EventRuntime(settings, noyo, cache, bus, metrics=metrics)
+        events = EventRuntime(settings, noyo, cache, bus, metrics=metrics,
+                              droppers=(responses.drop,) if responses is not None else ())
         app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses, events)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl, builtin_documents)
         await events.start()

@@ -14,7 +14,8 @@ here, so one place decides what depends on what:
   request lists.
 
 Each computes an ``Invalidation`` (resource names are the loaders'), applies it to the shared
-store (deletes and generation bumps, seen by every replica at once) and, given a bus, publishes
+store (deletes and generation bumps, seen by every replica at once; the cache's ``on_invalidate``
+purges the cached whole responses built from those entries, by their ``tags``) and, given a bus, publishes
 it on ``INVALIDATIONS`` so that every replica drops what it holds in process
 (``listen(bus, cache, *droppers)`` installs that on each replica). A failing bus never fails the
 caller: the shared store is already invalidated.
@@ -26,6 +27,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 
+from .reads import entity_tag, resource_tag
 from .resources import COVERAGES_BY_EMPLOYEE, LIST_DISCONNECTIONS, LIST_GROUPS, LIST_SNAPSHOTS, SNAPSHOT_DETAIL
 
 logger = logging.getLogger("gateway.cache.invalidation")
@@ -48,6 +50,12 @@ class Invalidation:
     def resources(self) -> set[str]:
         """Every resource this invalidation touches."""
         return {*self.entities, *self.queries}
+
+    @property
+    def tags(self) -> list[str]:
+        """The response-cache tags (``gateway.cache.reads``) of what this makes stale."""
+        tags = [entity_tag(r, i) for r, ids in self.entities.items() for i in ids]
+        return [*tags, *(resource_tag(r) for r in self.queries)]
 
     def to_message(self) -> dict[str, Any]:
         return {"entities": {r: list(ids) for r, ids in self.entities.items()}, "queries": list(self.queries)}

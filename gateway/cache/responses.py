@@ -9,9 +9,10 @@ introspection, that read something) is the view's decision; this module stores a
 Each entry carries the tags of what it was built from (``gateway.cache.reads``) and lives until
 the earliest of those reads goes stale (at most ``GATEWAY_RESPONSE_CACHE_MAX_TTL``). ``purge``
 drops every entry with one of the tags: the entity cache calls it on every deletion and
-invalidation (``Cache.on_invalidate``), so writes and Noyo events purge what they change. With a
-shared (Redis) store the purge is seen by every replica at once; with memory stores it is also
-published on the bus, and each replica purges its own.
+invalidation (``Cache.on_invalidate``), so writes and Noyo events (``gateway.cache.invalidation``)
+purge what they change. With a shared (Redis) store the purge is seen by every replica at once;
+with memory stores every other replica purges its own on the invalidation's bus message
+(``drop``, an in-process dropper of ``invalidation.listen``).
 
 A body is stored without its ``responseCache`` extension, which says ``hit`` and ``ageSeconds``:
 ``render`` appends it, so a hit carries the very bytes of the miss that filled it but for that.
@@ -22,9 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,8 +35,6 @@ from .response_stores import ResponseStore, StoredResponse, response_store_from_
 
 logger = logging.getLogger("gateway.cache.responses")
 
-#: The bus channel purges travel on between replicas whose stores are not shared.
-PURGE_CHANNEL = "response-cache-purge"
 EXTENSION = "responseCache"
 MISS_TAIL = b'"responseCache":{"hit":false,"ageSeconds":0}}}'
 _HIT_TAIL = b'"responseCache":{"hit":true,"ageSeconds":%d}}}'
@@ -88,8 +86,6 @@ class ResponseCache:
         self.max_ttl = max_ttl
         self.clock = clock
         self.stats = ResponseCacheStats()
-        self.bus: Any = None
-        self._origin = f"{os.getpid()}-{id(self)}"
         self._permissions: dict[Any, bytes] = {}
 
     @classmethod
@@ -167,24 +163,12 @@ class ResponseCache:
             await self.store.purge(tags)
         except Exception as exc:  # noqa: BLE001 - logged; entries still expire by TTL
             self._failed("purge", exc)
-        if self.bus is not None and not self.store.shared:
-            try:
-                await self.bus.publish(PURGE_CHANNEL, {"tags": tags, "origin": self._origin})
-            except Exception as exc:  # noqa: BLE001 - other replicas' entries expire by TTL
-                self._failed("purge broadcast", exc)
 
-    def listen(self, bus: Any) -> Any:
-        """Purge on other replicas' broadcasts; returns the listener's remover."""
-        self.bus = bus
-
-        async def on_message(message: Mapping[str, Any]) -> None:
-            if message.get("origin") == self._origin:
-                return
-            tags = message.get("tags")
-            if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
-                await self.store.purge(tags)
-
-        return bus.add_listener(PURGE_CHANNEL, on_message)
+    async def drop(self, invalidation: Any) -> None:
+        """Another replica's invalidation (``gateway.cache.invalidation``): purge this process's
+        store (a shared store was purged by that replica already)."""
+        if not self.store.shared:
+            await self.store.purge(invalidation.tags)
 
     async def close(self) -> None:
         await self.store.close()
@@ -197,7 +181,6 @@ class ResponseCache:
 __all__ = [
     "EXTENSION",
     "MISS_TAIL",
-    "PURGE_CHANNEL",
     "ResponseCache",
     "ResponseCacheStats",
     "StoredResponse",

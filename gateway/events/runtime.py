@@ -25,8 +25,10 @@ from .worker import EventWorker
 class EventRuntime:
     """The receiver, intake, pipeline, worker and poller of one replica."""
 
-    def __init__(self, settings: Any, noyo: Any, cache: Any, bus: Any, *, metrics: Any = None) -> None:
+    def __init__(self, settings: Any, noyo: Any, cache: Any, bus: Any, *, metrics: Any = None,
+                 droppers: tuple[Any, ...] = ()) -> None:
         self.settings = settings
+        self.droppers = droppers  # in-process layers dropping other replicas' invalidations
         self.bus = bus
         self.cache = cache
         self.intake = Intake.from_url(
@@ -46,7 +48,7 @@ class EventRuntime:
         self._stop_listening: Any = None
 
     async def start(self) -> None:
-        self._stop_listening = invalidation.listen(self.bus, self.cache)
+        self._stop_listening = invalidation.listen(self.bus, self.cache, *self.droppers)
         await self.intake.start()
         await self.worker.start()
         if self.poller is not None:

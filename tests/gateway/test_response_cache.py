@@ -233,3 +233,21 @@ async def test_get_of_a_persisted_document_has_an_etag_and_answers_304(gateway_c
     assert not_modified.status_code == 304 and not_modified.content == b"" and not_modified.headers["etag"] == etag
     assert changed.status_code == 200 and changed.headers["etag"] == etag
     assert HIT.sub(MISS_TAIL, changed.content) == first.content
+
+
+async def test_an_invalidation_from_a_noyo_event_purges_the_responses_built_from_the_record(gateway, gateway_client,
+                                                                                          hooks, emulator_app):
+    from gateway.cache import invalidation
+
+    # given: a request's response cached
+    record = await carrier_request(hooks, emulator_app)
+    for _ in range(2):
+        cached = await post(gateway_client, REQUEST, {"id": record["id"]})
+    assert cached.headers["x-response-cache"] == "hit"
+    assert invalidation.for_disconnection(record).tags[:1] == [f"disconnection:{record['id']}"]
+
+    # when: the event pipeline invalidates the record (as it does after a webhook)
+    await invalidation.invalidate_disconnection(gateway.state.services.cache, record)
+
+    # then: the next answer is built afresh
+    assert (await post(gateway_client, REQUEST, {"id": record["id"]})).headers["x-response-cache"] == "miss"
