@@ -114,6 +114,10 @@ def serve(args: argparse.Namespace) -> int:
 
     # One worker serves the app built here; several each build their own (and their own tracing).
     provider = configure_tracing() if args.workers == 1 else None
+    if args.workers == 1:
+        from .app import freeze_startup_objects
+
+        freeze_startup_objects()
     try:
         uvicorn.run(
             app if args.workers == 1 else "gateway.app:app_factory",

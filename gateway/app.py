@@ -69,7 +69,19 @@ def app_factory() -> Starlette:
 
     configure_logging("INFO")  # a worker process starts afresh: JSON lines, redacted
     configure_tracing()  # from the OTEL_* variables, when they ask for traces
-    return create_app()
+    app = create_app()
+    freeze_startup_objects()
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """Keep what the server built at start-up (schema, settings, modules), which lives as long as
+    the process, out of the garbage collector's generations: collections then walk only
+    per-request garbage. For server processes (``serve``, the app factory), not tests."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(
