@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from .access_log import AccessLogMiddleware, count_upstream_call
 from .tracing import TracingMiddleware
@@ -102,7 +102,7 @@ def create_app(
     guard, probe_client = _redis_guard(settings)
     limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace,
                           guard)
-    graphql = GatewayGraphQL(schema, settings=settings)
+    graphql = GatewayGraphQL(schema, settings=settings, authenticator=authenticator)
     metrics = GatewayMetrics() if settings.gateway_metrics_enabled else None
     if metrics is not None:
         metrics.watch_redis(guard)
@@ -187,6 +187,7 @@ def create_app(
         Route("/", home),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        WebSocketRoute("/graphql", graphql),  # subscriptions (graphql-transport-ws)
     ]
     routes += console_routes(console=settings.gateway_console_enabled)
     if metrics is not None:

@@ -183,6 +183,25 @@ class GatewayMetrics:
             buckets=EVENT_LAG_BUCKETS,
             registry=self.registry,
         )
+        # Subscriptions, labelled by subscription field (a fixed set), never by argument or id.
+        self.subscriptions_open = Gauge(
+            f"{PREFIX}_subscriptions_open",
+            "GraphQL subscriptions open on this replica, by subscription field.",
+            ["subscription"],
+            registry=self.registry,
+        )
+        self.subscription_messages = Counter(
+            f"{PREFIX}_subscription_messages",
+            "Messages pushed to subscribers, by subscription field.",
+            ["subscription"],
+            registry=self.registry,
+        )
+        self.subscription_dropped = Counter(
+            f"{PREFIX}_subscription_changes_dropped",
+            "Changes a slow subscriber lost because its buffer was full, by subscription field.",
+            ["subscription"],
+            registry=self.registry,
+        )
         self.registry.register(_CacheStatsCollector(self))
         # The standard collectors (process_* CPU, memory, file descriptors; python_info; python_gc_*).
         # They are stateless readers, so one instance serves every registry.

@@ -125,6 +125,27 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         default=0.5, gt=0, description="Seconds between the PINGs that look for Redis while its circuit is open."
     )
 
+    # -- Subscriptions (GraphQL over WebSocket / Server-Sent Events) -------------------
+    gateway_ws_allowed_origins: str = Field(
+        default="",
+        description="Comma-separated origins (https://app.example.com) whose pages may open a WebSocket; "
+        "same-origin pages and clients sending no Origin are always let in, every other origin is refused.",
+    )
+    gateway_ws_max_subscriptions: int = Field(
+        default=20, ge=1, description="Most operations one WebSocket connection may run at once."
+    )
+    gateway_ws_keepalive_interval: float = Field(
+        default=15.0, gt=0, description="Seconds between the server's graphql-transport-ws `ping` messages."
+    )
+    gateway_ws_connection_init_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a new WebSocket has to send `connection_init` before it is closed."
+    )
+    gateway_subscription_queue_size: int = Field(
+        default=100,
+        ge=1,
+        description="Changes buffered per subscriber; a subscriber further behind loses its oldest ones.",
+    )
+
     # -- Observability -------------------------------------------------------------
     gateway_metrics_enabled: bool = Field(
         default=True,

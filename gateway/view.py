@@ -7,7 +7,11 @@ Security duties here (the HTTP checks before it are ``gateway.security.middlewar
 - persisted operations (trusted documents or APQ) are resolved before execution;
 - JSON array batching is refused unless ``GATEWAY_BATCHING_MAX_OPERATIONS`` > 0;
 - GraphiQL is the page bundled with the gateway (``gateway.console``), with example tabs;
-- production: no GraphiQL, no "Did you mean ...?" suggestions in error messages.
+- production: no GraphiQL, no "Did you mean ...?" suggestions in error messages;
+- subscriptions: graphql-transport-ws on ``/graphql`` (credentials in ``connection_init``,
+  checked by ``on_ws_connect``; origins, limits, pings and token expiry in
+  ``gateway.websocket``) and Server-Sent Events (``Accept: text/event-stream``, the HTTP
+  checks above apply; the stream ends when the bearer token expires).
 
 The hot path: with the response cache on, a single operation's key is computed from the raw
 body (or query string) before anything is parsed, and a hit is answered right here (authentication
@@ -20,11 +24,13 @@ and ``304 Not Modified`` for a matching ``If-None-Match``.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import time
 import urllib.parse
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -34,23 +40,29 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from cross_web import HTTPException
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET
+from strawberry.types.unset import UNSET, UnsetType
 
 from .access_log import annotate
 from .cache.responses import ResponseCache, document_hash, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, response_media_type
+from .security.authn import AuthenticationError, Authenticator
+from .security.connection import authenticate_connection, parse_origins, token_expiry
 from .security.middleware import PRINCIPAL_SCOPE_KEY
 from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id, requested_hash
-from .security.principal import Principal
+from .security.principal import NOBODY, Principal
 from .security.scoping import scope_context
 from .settings import Settings
+from .schema.live import refresh_context
+from .websocket import GatewayWSHandler, TextWebSocketAdapter
+
+logger = logging.getLogger("gateway.view")
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 TOKEN_LIMIT_TEXT = "Document contains more than"  # graphql-core's parser, past ``max_tokens``
-# Without the HTTP layer nobody is trusted: no role beyond viewer, no group in scope.
-NOBODY = Principal.build("unauthenticated", "viewer", group_ids=[])
 
 
 def strip_suggestions(message: str) -> str:
@@ -148,17 +160,32 @@ def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
 class GatewayGraphQL(GraphQL):
     """Strawberry's ASGI view, building our per-request context; GraphiQL is the bundled page."""
 
-    def __init__(self, schema: Any, *, settings: Settings, persisted: PersistedQueries | None = None) -> None:
+    graphql_transport_ws_handler_class = GatewayWSHandler
+    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        settings: Settings,
+        persisted: PersistedQueries | None = None,
+        authenticator: Authenticator | None = None,
+    ) -> None:
         production = settings.gateway_env == "production"
         super().__init__(
             schema,
             graphql_ide=None if production else "graphiql",
             allow_queries_via_get=True,
             multipart_uploads_enabled=False,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_SSE_PROTOCOL),
+            connection_init_wait_timeout=timedelta(seconds=settings.gateway_ws_connection_init_timeout),
+            max_subscriptions_per_connection=None,  # GatewayWSHandler enforces its own, with a code
+            allowed_origins=parse_origins(settings.gateway_ws_allowed_origins),
         )
         self.settings = settings
         self.production = production
         self.persisted = persisted
+        self.authenticator = authenticator or Authenticator(settings)
         self.responses: ResponseCache | None = None  # set by the app's lifespan
         self._flights: dict[str, asyncio.Future[Any]] = {}  # misses executing, by key
         self.metrics: Any = None
@@ -284,7 +311,30 @@ class GatewayGraphQL(GraphQL):
         context = await build_context(request, response, request.app.state.services)
         principal = request.scope.get(PRINCIPAL_SCOPE_KEY)
         scope_context(context, principal if isinstance(principal, Principal) else NOBODY)
+        if not self.is_websocket_request(request) and self._get_stream_transport_from_headers(request.headers):
+            context.expires_at = token_expiry(request.headers)  # Server-Sent Events end with the token
         return context
+
+    async def on_ws_connect(self, context: Any) -> UnsetType | dict[str, object] | None:
+        """Authenticate ``connection_init``'s payload like HTTP headers; refuse (4403) otherwise."""
+        client = getattr(getattr(context.request, "client", None), "host", None) or "unknown"
+        try:
+            principal, expires_at = await authenticate_connection(
+                self.authenticator, context.connection_params, client
+            )
+        except AuthenticationError as exc:
+            logger.info("refused a WebSocket connection: %s", exc.message)
+            raise ConnectionRejectionError({"message": exc.message, "code": "UNAUTHENTICATED"}) from None
+        context.principal = principal
+        context.expires_at = expires_at
+        refresh_context(context)
+        return UNSET
+
+    async def resolve_persisted(self, query: str | None, extensions: Any) -> str | None:
+        """The document to run (trusted documents / APQ); raises ``PersistedQueryError``."""
+        if self.persisted is None:
+            return query
+        return await self.persisted.resolve(query, extensions)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return graphiql_page()
@@ -301,12 +351,9 @@ class GatewayGraphQL(GraphQL):
 
     async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
                              root_value: Any, request_data: Any) -> ExecutionResult:
-        if self.persisted is not None:
-            try:
-                request_data.query = await self.persisted.resolve(request_data.query, request_data.extensions)
-            except PersistedQueryError as exc:
-                error = GraphQLError(exc.message, extensions={"code": exc.code})
-                return ExecutionResult(data=None, errors=[error])
+        refused = await self._resolve_persisted(request_data)
+        if refused is not None:
+            return refused
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
                                               request_data)
         pending = _PENDING.get()
@@ -317,6 +364,23 @@ class GatewayGraphQL(GraphQL):
                 and not getattr(context, "stale", None) and not context.reads.empty
             )
         return result
+
+    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, context: Any,
+                                root_value: Any, sub_response: Any) -> Any:
+        if not isinstance(request_data, list) and self._get_stream_transport(request_data.protocol):
+            refused = await self._resolve_persisted(request_data)  # an event stream runs no execute_single
+            if refused is not None:
+                return refused
+        return await super().execute_operation(request, request_adapter, request_data, context, root_value,
+                                               sub_response)
+
+    async def _resolve_persisted(self, request_data: Any) -> ExecutionResult | None:
+        try:
+            request_data.query = await self.resolve_persisted(request_data.query, request_data.extensions)
+        except PersistedQueryError as exc:
+            error = GraphQLError(exc.message, extensions={"code": exc.code})
+            return ExecutionResult(data=None, errors=[error])
+        return None
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)

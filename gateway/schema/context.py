@@ -6,6 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import MutableHeaders
+
 from gateway.cache.reads import ReadLog
 from gateway.loaders import Loaders, StaleNote
 from gateway.noyo import request_id as upstream_request_id
@@ -28,6 +30,8 @@ class Context:
     reads: ReadLog = field(default_factory=ReadLog)  # what the response was built from (response cache)
     operation: Any = None  # set once the operation is known: its type and whether it introspects
     selections: dict[int, frozenset[str]] = field(default_factory=dict)  # see ``schema.selection``
+    connection_params: Any = None  # a WebSocket's ``connection_init`` payload (credentials)
+    expires_at: float | None = None  # when the credentials of a long-lived connection expire (epoch s)
 
 
 def _request_id(request: Any) -> str:
@@ -45,7 +49,7 @@ async def build_context(request: Any, response: Any, services: Any) -> Context:
     loaders = Loaders(services.noyo, services.cache, services.settings, on_stale=stale.append, reads=reads)
     request_id = _request_id(request)
     upstream_request_id.set(request_id)  # the Noyo client forwards it upstream
-    if response is not None and hasattr(response, "headers"):
+    if isinstance(getattr(response, "headers", None), MutableHeaders):  # not a WebSocket's request headers
         response.headers[REQUEST_ID_HEADER] = request_id
     return Context(
         request=request,

@@ -192,7 +192,14 @@ class ErrorFormatter(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._format(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Each event of a subscription (and each streamed result) leaves formatted too."""
+        self._format(result)
+        yield
+
+    def _format(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
         if result is not None and errors:
             request_id = _request_id(self.execution_context.context)

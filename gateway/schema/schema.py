@@ -1,4 +1,4 @@
-"""The gateway's GraphQL schema: the read path (Query) composed from the domain packages."""
+"""The gateway's GraphQL schema: Query, Mutation and Subscription composed from the domain packages."""
 
 from __future__ import annotations
 
@@ -14,15 +14,20 @@ from gateway.metrics import MetricsExtension
 from gateway.security.extension import SecurityExtension
 
 from .carriers import CarrierQueries
-from .disconnections import DisconnectionQueries, DisconnectionReason, DisconnectionRejectionReason
+from .disconnections import (
+    DisconnectionQueries,
+    DisconnectionReason,
+    DisconnectionRejectionReason,
+    DisconnectionSubscriptions,
+)
 from .employees import EmployeeQueries
 from .errors import ErrorFormatter, log_errors
 from .extensions import OperationFactsExtension, StaleDataExtension
-from .groups import GroupQueries
+from .groups import GroupQueries, GroupSubscriptions
 from .mutation import Mutation
 from .node import NodeQueries
 from .scalars import SCALAR_OVERRIDES
-from .snapshots import SnapshotQueries
+from .snapshots import SnapshotQueries, SnapshotSubscriptions
 from .snapshots.preview import SnapshotPreviewQuery
 
 
@@ -36,6 +41,14 @@ class Query(
     EmployeeQueries,
     SnapshotPreviewQuery,
 ):
+    pass
+
+
+@strawberry.type(
+    description="Live changes over WebSocket (graphql-transport-ws) or Server-Sent Events: each pushes the "
+    "changed record typed as the queries return it, only for groups in your scope."
+)
+class Subscription(DisconnectionSubscriptions, GroupSubscriptions, SnapshotSubscriptions):
     pass
 
 
@@ -66,6 +79,7 @@ def build_schema(**kwargs: Any) -> strawberry.Schema:
     return GatewaySchema(
         query=kwargs.pop("query", Query),
         mutation=kwargs.pop("mutation", Mutation),
+        subscription=kwargs.pop("subscription", Subscription),
         types=[DisconnectionReason, DisconnectionRejectionReason, *kwargs.pop("types", [])],
         extensions=kwargs.pop("extensions", DEFAULT_EXTENSIONS),
         scalar_overrides={**SCALAR_OVERRIDES, **kwargs.pop("scalar_overrides", {})},

@@ -12,7 +12,8 @@ For ``/graphql`` (in order, each refusal a GraphQL-style JSON error, nothing ups
    set, must be present on every request -> 400;
 3. authentication -> 401 ``invalid token`` (never an anonymous fallback for bad credentials);
 4. rate limit per principal -> 429 with ``Retry-After``;
-5. the request runs under ``GATEWAY_REQUEST_TIMEOUT`` -> 504 ``TIMEOUT``.
+5. the request runs under ``GATEWAY_REQUEST_TIMEOUT`` -> 504 ``TIMEOUT`` (except a subscription
+   over Server-Sent Events, ``Accept: text/event-stream``, which ends with its token instead).
 The GraphiQL page itself (GET, ``Accept: text/html``, no query) needs no credentials.
 """
 
@@ -46,6 +47,11 @@ def _request_id(raw: bytes | None) -> str:
         if len(value) <= 128 and value.isprintable() and value.strip() == value and value:
             return value
     return os.urandom(16).hex()  # as random as uuid4().hex, a fraction of its cost
+
+
+def _is_event_stream(headers: dict[bytes, bytes]) -> bool:
+    accept = headers.get(b"accept", b"").decode("latin-1").lower()
+    return any(part.split(";", 1)[0].strip() == "text/event-stream" for part in accept.split(","))
 
 
 def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> bytes:
@@ -116,8 +122,11 @@ class SecurityMiddleware:
             if refusal is not None:
                 await reply(*refusal)
                 return
-            async with self.deadlines.limit():  # one watchdog, no timer per request
+            if _is_event_stream(headers):  # a subscription over Server-Sent Events lives until its token expires
                 await self.app(scope, self._limited(receive), send_with_id)
+            else:
+                async with self.deadlines.limit():  # one watchdog, no timer per request
+                    await self.app(scope, self._limited(receive), send_with_id)
         except _BodyTooLarge:
             if not started:
                 await reply(413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id))

@@ -83,4 +83,8 @@ class Principal:
         return f"{self.kind}:{self.subject}"
 
 
-__all__ = ["PHI_SCOPE", "ROLES", "Principal", "role_rank"]
+#: Whoever the HTTP layer did not authenticate: no role beyond viewer, no group in scope.
+NOBODY = Principal.build("unauthenticated", "viewer", group_ids=[])
+
+
+__all__ = ["NOBODY", "PHI_SCOPE", "ROLES", "Principal", "role_rank"]

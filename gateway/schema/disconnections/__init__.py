@@ -1,6 +1,7 @@
 from .enums import DisconnectionReason, DisconnectionRejectionReason, DisconnectionSourceType, DisconnectionStatus
 from .inputs import DisconnectionRequestFilterInput
 from .queries import DisconnectionQueries
+from .subscriptions import DisconnectionSubscriptions, ReviewQueueChange, ReviewQueueMovement
 from .types import DisconnectionRequest
 
 __all__ = [
@@ -11,4 +12,7 @@ __all__ = [
     "DisconnectionRequestFilterInput",
     "DisconnectionSourceType",
     "DisconnectionStatus",
+    "DisconnectionSubscriptions",
+    "ReviewQueueChange",
+    "ReviewQueueMovement",
 ]

@@ -2,6 +2,7 @@ from .connection_types import GroupCarrierConnection
 from .enums import ConnectionStatus, GroupCarrierState
 from .queries import GroupQueries
 from .status import GroupCarrierStatus
+from .subscriptions import GroupSubscriptions
 from .types import Group
 
 __all__ = [
@@ -11,4 +12,5 @@ __all__ = [
     "GroupCarrierState",
     "GroupCarrierStatus",
     "GroupQueries",
+    "GroupSubscriptions",
 ]

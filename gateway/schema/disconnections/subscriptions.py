@@ -1,0 +1,100 @@
+"""Disconnection request subscriptions: every change, and moves in and out of the review queue."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from gateway.events import Change
+from gateway.noyo import models
+
+from ..errors import bad_input
+from ..live import LiveChanges, record
+from .enums import DisconnectionStatus
+from .types import DisconnectionRequest
+
+KIND = "disconnection_request"
+REVIEW = "needs_review"
+# A request leaves the review queue by being confirmed (processing) or rejected.
+_DECIDED = ("processing", "rejected")
+
+
+@strawberry.enum(description="How a change moved a disconnection request relative to the review queue.")
+class ReviewQueueMovement(enum.Enum):
+    ENTERED = strawberry.enum_value("entered", description="The request now needs review.")
+    LEFT = strawberry.enum_value("left", description="The request was decided and no longer needs review.")
+
+
+@strawberry.type(description="A disconnection request that entered or left the review queue.")
+class ReviewQueueChange:
+    movement: ReviewQueueMovement = strawberry.field(description="Whether the request entered or left the queue.")
+    request: DisconnectionRequest = strawberry.field(
+        description="The request as Noyo now has it (replace your copy, or drop it when it LEFT)."
+    )
+
+
+def queue_movement(request: models.DisconnectionRequest, change: Change) -> ReviewQueueMovement | None:
+    """ENTERED / LEFT for a change of ``request``, or None when the queue did not change.
+
+    When the gateway did not know the previous status, a request now decided counts as LEFT
+    (removing an entry a client does not hold changes nothing).
+    """
+    previous = change.previous_status
+    if request.status == REVIEW:
+        return None if previous == REVIEW else ReviewQueueMovement.ENTERED
+    if request.status in _DECIDED and previous in (REVIEW, None) and not change.event_type.endswith(".created"):
+        return ReviewQueueMovement.LEFT
+    return None
+
+
+def _status_filter(status: DisconnectionStatus | None) -> str | None:
+    if status is DisconnectionStatus.UNKNOWN:
+        raise bad_input("`status` cannot be UNKNOWN.", argument="status")
+    return status.value if status is not None else None
+
+
+@strawberry.type
+class DisconnectionSubscriptions:
+    @strawberry.subscription(
+        description="Pushes a disconnection request each time it enters the review queue (Noyo asks for a "
+        "decision) or leaves it (confirmed or rejected). Only requests of groups in your scope."
+    )
+    async def review_queue_changed(self, info: Info) -> AsyncGenerator[ReviewQueueChange, None]:
+        live = LiveChanges(info.context, "reviewQueueChanged", [KIND])
+        async for change in live:
+            request = await record(info.context, change)
+            movement = queue_movement(request, change) if request is not None else None
+            if movement is not None:
+                yield live.pushed(ReviewQueueChange(movement=movement, request=DisconnectionRequest.from_model(request)))
+
+    @strawberry.subscription(
+        description="Pushes a disconnection request, as the `disconnectionRequest` query returns it, each time "
+        "Noyo changes it. Every argument narrows the stream; only requests of groups in your scope."
+    )
+    async def disconnection_request_changed(
+        self,
+        info: Info,
+        group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only requests of this group.")] = None,
+        carrier_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only requests with this carrier.")] = None,
+        status: Annotated[DisconnectionStatus | None, strawberry.argument(description="Only changes after which the request has this status.")] = None,
+    ) -> AsyncGenerator[DisconnectionRequest, None]:
+        wanted_status = _status_filter(status)
+        live = LiveChanges(info.context, "disconnectionRequestChanged", [KIND])
+        async for change in live:
+            request = await record(info.context, change)
+            if request is None:
+                continue
+            if group_id is not None and request.group_id != str(group_id):
+                continue
+            if carrier_id is not None and request.carrier_id != str(carrier_id):
+                continue
+            if wanted_status is not None and request.status != wanted_status:
+                continue
+            yield live.pushed(DisconnectionRequest.from_model(request))
+
+
+__all__ = ["DisconnectionSubscriptions", "ReviewQueueChange", "ReviewQueueMovement", "queue_movement"]

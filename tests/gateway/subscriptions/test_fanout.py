@@ -1,0 +1,113 @@
+"""Fan-out: a change published on one replica reaches subscribers on every replica, once each."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from gateway.events import Change
+from tests.gateway.security.support import mint
+
+from .support import GraphQLWS
+
+pytestmark = pytest.mark.redis
+
+CHANGED = """subscription($groupId: ID) {
+  disconnectionRequestChanged(groupId: $groupId) { id status groupId carrier { id } }
+}"""
+QUEUE = "subscription { reviewQueueChanged { movement request { id status } } }"
+
+
+def status_change(record: dict, status: str, previous: str | None, event_id: str | None = "evt-1") -> Change:
+    return Change(
+        kind="disconnection_request",
+        id=record["id"],
+        event_type="group_disconnection_request.status_change",
+        event_id=event_id,
+        group_id=record["group_id"],
+        carrier_id=record["carrier_id"],
+        status=status,
+        previous_status=previous,
+        record={**record, "status": status},
+    )
+
+
+def bearer(**claims) -> dict:
+    return {"authorization": f"Bearer {mint(**claims)}"}
+
+
+async def test_a_status_change_on_one_replica_reaches_a_subscriber_on_the_other_within_2s(replicas, world):
+    # given: two replicas; a subscriber on B of partner A's group
+    request = world.review_request(world.a)
+    async with replicas() as (a, b), GraphQLWS.open(b.url) as ws:
+        assert (await ws.init(bearer(role="viewer")))["type"] == "connection_ack"
+        await ws.subscribe(CHANGED, {"groupId": world.a})
+        await b.until_subscribed("disconnectionRequestChanged")
+
+        # when: replica A's event pipeline publishes the request's status change
+        started = time.monotonic()
+        await a.publish(status_change(request, "processing", "needs_review"))
+
+        # then: B's subscriber gets the refetched request, typed like the query, within 2 s
+        message = await ws.next_message(timeout=2)
+        elapsed = time.monotonic() - started
+        assert message["type"] == "next", message
+        assert message["payload"]["data"]["disconnectionRequestChanged"] == {
+            "id": request["id"],
+            "status": "PROCESSING",
+            "groupId": world.a,
+            "carrier": {"id": request["carrier_id"]},
+        }
+        assert elapsed < 2.0
+
+
+async def test_every_subscriber_on_every_replica_gets_one_message_per_change(replicas, world):
+    # given: two subscribers on A and one on B
+    request = world.review_request(world.a)
+    async with replicas() as (a, b), GraphQLWS.open(a.url) as a1, GraphQLWS.open(a.url) as a2, GraphQLWS.open(
+        b.url
+    ) as b1:
+        for ws in (a1, a2, b1):
+            await ws.init(bearer(role="viewer"))
+            await ws.subscribe(QUEUE)
+        await a.until_subscribed("reviewQueueChanged", 2)
+        await b.until_subscribed("reviewQueueChanged", 1)
+
+        # when: one change is published, then published again with the same event id
+        await b.publish(status_change(request, "rejected", "needs_review", event_id="evt-dup"))
+        await a.publish(status_change(request, "rejected", "needs_review", event_id="evt-dup"))
+
+        # then: each subscriber has exactly one LEFT message
+        for ws in (a1, a2, b1):
+            message = await ws.next_message(timeout=2)
+            assert message["payload"]["data"]["reviewQueueChanged"] == {
+                "movement": "LEFT",
+                "request": {"id": request["id"], "status": "REJECTED"},
+            }
+        await asyncio.gather(*(ws.no_message(within=0.5) for ws in (a1, a2, b1)))
+
+
+async def test_review_queue_says_whether_a_request_entered_or_left(replicas, world):
+    request = world.review_request(world.a)
+    async with replicas(count=1) as (a,), GraphQLWS.open(a.url) as ws:
+        await ws.init(bearer(role="viewer"))
+        await ws.subscribe(QUEUE)
+        await a.until_subscribed("reviewQueueChanged")
+
+        # when: a request enters the queue, one changes outside it, and one leaves it
+        entered = Change(
+            kind="disconnection_request", id=request["id"], event_type="group_disconnection_request.created",
+            event_id="e1", group_id=world.a, status="needs_review", record=request,
+        )
+        await a.publish(entered)
+        await a.publish(status_change(request, "completed", "processing", event_id="e2"))
+        await a.publish(status_change(request, "processing", "needs_review", event_id="e3"))
+
+        # then: ENTERED, then LEFT; the processing -> completed change is not a queue change
+        first = (await ws.next_message())["payload"]["data"]["reviewQueueChanged"]
+        second = (await ws.next_message())["payload"]["data"]["reviewQueueChanged"]
+        assert (first["movement"], first["request"]["status"]) == ("ENTERED", "NEEDS_REVIEW")
+        assert (second["movement"], second["request"]["status"]) == ("LEFT", "PROCESSING")
+        await ws.no_message(within=0.3)
