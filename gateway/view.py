@@ -137,13 +137,15 @@ async def _read_body(receive: Any) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes) -> Any:
+def _replay(body: bytes, receive_next: Any) -> Any:
+    """``receive`` giving ``body`` again, then the connection's own messages (a streamed
+    response, such as a subscription's event stream, learns of the client leaving that way)."""
     sent = False
 
     async def receive() -> dict[str, Any]:
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await receive_next()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
@@ -199,7 +201,7 @@ class GatewayGraphQL(GraphQL):
         operation = None
         if scope["method"] == "POST":
             body = await _read_body(receive)
-            receive = _replay(body)
+            receive = _replay(body, receive)
             try:
                 operation = _operation(orjson.loads(body))
             except orjson.JSONDecodeError:

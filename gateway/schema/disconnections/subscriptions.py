@@ -69,7 +69,8 @@ class DisconnectionSubscriptions:
             request = await record(info.context, change)
             movement = queue_movement(request, change) if request is not None else None
             if movement is not None:
-                yield live.pushed(ReviewQueueChange(movement=movement, request=DisconnectionRequest.from_model(request)))
+                pushed = ReviewQueueChange(movement=movement, request=DisconnectionRequest.from_model(request))
+                yield live.pushed(pushed)
 
     @strawberry.subscription(
         description="Pushes a disconnection request, as the `disconnectionRequest` query returns it, each time "
@@ -78,9 +79,16 @@ class DisconnectionSubscriptions:
     async def disconnection_request_changed(
         self,
         info: Info,
-        group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only requests of this group.")] = None,
-        carrier_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only requests with this carrier.")] = None,
-        status: Annotated[DisconnectionStatus | None, strawberry.argument(description="Only changes after which the request has this status.")] = None,
+        group_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only requests of this group.")
+        ] = None,
+        carrier_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only requests with this carrier.")
+        ] = None,
+        status: Annotated[
+            DisconnectionStatus | None,
+            strawberry.argument(description="Only changes after which the request has this status."),
+        ] = None,
     ) -> AsyncGenerator[DisconnectionRequest, None]:
         wanted_status = _status_filter(status)
         live = LiveChanges(info.context, "disconnectionRequestChanged", [KIND])

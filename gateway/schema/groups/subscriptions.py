@@ -36,7 +36,10 @@ class GroupSubscriptions:
     async def group_status_changed(
         self,
         info: Info,
-        group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this group; every group in your scope when omitted.")] = None,
+        group_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this group; every group in your scope when omitted."),
+        ] = None,
     ) -> AsyncGenerator[Group, None]:
         live = LiveChanges(info.context, "groupStatusChanged", KINDS)
         async for change in live:

@@ -34,8 +34,12 @@ class SnapshotSubscriptions:
         self,
         info: Info,
         id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this snapshot.")] = None,
-        employee_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only snapshots of this employee.")] = None,
-        group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only snapshots of employees of this group.")] = None,
+        employee_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only snapshots of this employee.")
+        ] = None,
+        group_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only snapshots of employees of this group.")
+        ] = None,
     ) -> AsyncGenerator[MemberSnapshot, None]:
         live = LiveChanges(info.context, "memberSnapshotChanged", [KIND])
         async for change in live:

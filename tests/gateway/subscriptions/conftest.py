@@ -77,7 +77,9 @@ def replica_settings(emulator_url: str, redis_url: str, cache_namespace: str) ->
 
 
 @pytest.fixture
-def replicas(replica_settings: Callable[..., Any]) -> Callable[..., contextlib.AbstractAsyncContextManager[list[Replica]]]:
+def replicas(replica_settings: Callable[..., Any]) -> Callable[..., Any]:
+    """``async with replicas(count=2, **settings_overrides) as (a, b)``: running replicas."""
+
     @contextlib.asynccontextmanager
     async def start(count: int = 2, **overrides: Any) -> AsyncIterator[list[Replica]]:
         async with contextlib.AsyncExitStack() as stack:
@@ -102,16 +104,13 @@ class World:
         self.a, self.b = groups[0], groups[1]
 
     def review_request(self, group_id: str) -> dict[str, Any]:
-        return sorted(
-            (r for r in self.state.disconnections.values() if r["group_id"] == group_id and r["status"] == "needs_review"),
-            key=lambda r: r["id"],
-        )[0]
+        found = [r for r in self.state.disconnections.values() if r["group_id"] == group_id]
+        return sorted((r for r in found if r["status"] == "needs_review"), key=lambda r: r["id"])[0]
 
     def snapshot(self, group_id: str) -> dict[str, Any]:
-        return sorted(
-            (s for s in self.state.snapshots.values() if self.state.employees[s["employee_id"]]["group_id"] == group_id),
-            key=lambda s: s["id"],
-        )[0]
+        employees = self.state.employees
+        found = [s for s in self.state.snapshots.values() if employees[s["employee_id"]]["group_id"] == group_id]
+        return sorted(found, key=lambda s: s["id"])[0]
 
     def employee(self, employee_id: str) -> dict[str, Any]:
         return self.state.employees[employee_id]

@@ -18,6 +18,8 @@ from typing import Any
 import uvicorn
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.gateway.security.support import mint
+
 PROTOCOL = "graphql-transport-ws"
 
 
@@ -41,6 +43,11 @@ async def serve(app: Any) -> AsyncIterator[str]:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
         sock.close()
+
+
+def jwt_payload(**claims: Any) -> dict[str, str]:
+    """A ``connection_init`` payload carrying a bearer JWT minted with ``claims``."""
+    return {"authorization": f"Bearer {mint(**claims)}"}
 
 
 class GraphQLWS:
@@ -102,4 +109,4 @@ class GraphQLWS:
         return self.connection.close_code, self.connection.close_reason
 
 
-__all__ = ["GraphQLWS", "PROTOCOL", "serve"]
+__all__ = ["GraphQLWS", "PROTOCOL", "jwt_payload", "serve"]

@@ -7,18 +7,13 @@ import asyncio
 import pytest
 from websockets.exceptions import InvalidStatus
 
-from tests.gateway.security.support import mint
 
 from .conftest import API_KEY
-from .support import GraphQLWS
+from .support import GraphQLWS, jwt_payload
 
 pytestmark = pytest.mark.redis
 
 QUEUE = "subscription { reviewQueueChanged { movement request { id } } }"
-
-
-def bearer(**claims) -> dict:
-    return {"authorization": f"Bearer {mint(**claims)}"}
 
 
 @pytest.mark.parametrize(
@@ -26,8 +21,8 @@ def bearer(**claims) -> dict:
     [
         pytest.param({}, id="no-credentials"),
         pytest.param({"authorization": "Bearer not-a-jwt"}, id="garbage-token"),
-        pytest.param(bearer(exp_in=-5), id="expired-token"),
-        pytest.param(bearer(secret="someone-elses-secret-0123456789abcdef"), id="forged-token"),
+        pytest.param(jwt_payload(exp_in=-5), id="expired-token"),
+        pytest.param(jwt_payload(secret="someone-elses-secret-0123456789abcdef"), id="forged-token"),
         pytest.param({"x-api-key": "wrong-key"}, id="wrong-api-key"),
         pytest.param({"authorization": 42}, id="not-a-string"),
     ],
@@ -53,7 +48,7 @@ async def test_subscribe_before_connection_init_is_refused(replicas):
     [
         pytest.param({"x-api-key": API_KEY}, id="x-api-key"),
         pytest.param({"Authorization": f"ApiKey {API_KEY}"}, id="apikey-scheme"),
-        pytest.param(bearer(role="viewer"), id="jwt"),
+        pytest.param(jwt_payload(role="viewer"), id="jwt"),
     ],
 )
 async def test_credentials_accepted_over_http_open_a_connection(replicas, payload):
@@ -66,7 +61,7 @@ async def test_credentials_accepted_over_http_open_a_connection(replicas, payloa
 async def test_a_connection_is_closed_when_its_token_expires(replicas):
     async with replicas(count=1) as (gateway,), GraphQLWS.open(gateway.url) as ws:
         # given: a connection opened with a token that expires in 2 seconds, running a subscription
-        assert (await ws.init(bearer(exp_in=2)))["type"] == "connection_ack"
+        assert (await ws.init(jwt_payload(exp_in=2)))["type"] == "connection_ack"
         await ws.subscribe(QUEUE)
         await gateway.until_subscribed("reviewQueueChanged")
 
@@ -88,12 +83,12 @@ async def test_websocket_upgrades_from_origins_not_allowed_are_refused(replicas)
         # the allowed origin, the gateway's own origin and clients without Origin get in
         for origin in ("https://portal.example.com", gateway.url, None):
             async with GraphQLWS.open(gateway.url, origin=origin) as ws:
-                assert (await ws.init(bearer()))["type"] == "connection_ack"
+                assert (await ws.init(jwt_payload()))["type"] == "connection_ack"
 
 
 async def test_a_connection_runs_at_most_the_configured_number_of_subscriptions(replicas):
     async with replicas(count=1, gateway_ws_max_subscriptions=2) as (gateway,), GraphQLWS.open(gateway.url) as ws:
-        await ws.init(bearer())
+        await ws.init(jwt_payload())
         await ws.subscribe(QUEUE, id="1")
         await ws.subscribe(QUEUE, id="2")
         await gateway.until_subscribed("reviewQueueChanged", 2)
@@ -117,7 +112,7 @@ async def test_a_connection_runs_at_most_the_configured_number_of_subscriptions(
 
 async def test_queries_and_mutations_are_refused_over_websocket(replicas):
     async with replicas(count=1) as (gateway,), GraphQLWS.open(gateway.url) as ws:
-        await ws.init(bearer(role="admin"))
+        await ws.init(jwt_payload(role="admin"))
         await ws.subscribe("{ groups(first: 1) { totalCount } }")
         refusal = await ws.next_message()
         assert refusal["type"] == "error"
@@ -125,9 +120,10 @@ async def test_queries_and_mutations_are_refused_over_websocket(replicas):
 
 
 async def test_operation_limits_apply_to_subscription_documents(replicas):
-    deep = "subscription { groupStatusChanged { status { disconnectionRequest { group { status { carrier { id } } } } } } }"
+    deep = """subscription { groupStatusChanged { status {
+      disconnectionRequest { group { status { carrier { id } } } } } } }"""
     async with replicas(count=1, gateway_max_depth=4) as (gateway,), GraphQLWS.open(gateway.url) as ws:
-        await ws.init(bearer())
+        await ws.init(jwt_payload())
         await ws.subscribe(deep)
         refusal = await ws.next_message()
         assert refusal["type"] == "error", refusal
@@ -137,6 +133,13 @@ async def test_operation_limits_apply_to_subscription_documents(replicas):
 
 async def test_the_server_sends_keep_alive_pings(replicas):
     async with replicas(count=1, gateway_ws_keepalive_interval=0.1) as (gateway,), GraphQLWS.open(gateway.url) as ws:
-        await ws.init(bearer())
+        await ws.init(jwt_payload())
         await ws.no_message(within=0.6)  # answers pings meanwhile
         assert ws.pings >= 3
+
+
+async def test_a_connection_that_never_initialises_is_closed(replicas):
+    async with replicas(count=1, gateway_ws_connection_init_timeout=0.3) as (gateway,), GraphQLWS.open(
+        gateway.url
+    ) as ws:
+        assert await ws.closed(timeout=3) == (4408, "Connection initialisation timeout")

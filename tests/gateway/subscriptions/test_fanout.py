@@ -5,12 +5,12 @@ from __future__ import annotations
 import asyncio
 import time
 
+import httpx
 import pytest
 
 from gateway.events import Change
-from tests.gateway.security.support import mint
 
-from .support import GraphQLWS
+from .support import GraphQLWS, jwt_payload
 
 pytestmark = pytest.mark.redis
 
@@ -34,15 +34,11 @@ def status_change(record: dict, status: str, previous: str | None, event_id: str
     )
 
 
-def bearer(**claims) -> dict:
-    return {"authorization": f"Bearer {mint(**claims)}"}
-
-
 async def test_a_status_change_on_one_replica_reaches_a_subscriber_on_the_other_within_2s(replicas, world):
     # given: two replicas; a subscriber on B of partner A's group
     request = world.review_request(world.a)
     async with replicas() as (a, b), GraphQLWS.open(b.url) as ws:
-        assert (await ws.init(bearer(role="viewer")))["type"] == "connection_ack"
+        assert (await ws.init(jwt_payload(role="viewer")))["type"] == "connection_ack"
         await ws.subscribe(CHANGED, {"groupId": world.a})
         await b.until_subscribed("disconnectionRequestChanged")
 
@@ -70,7 +66,7 @@ async def test_every_subscriber_on_every_replica_gets_one_message_per_change(rep
         b.url
     ) as b1:
         for ws in (a1, a2, b1):
-            await ws.init(bearer(role="viewer"))
+            await ws.init(jwt_payload(role="viewer"))
             await ws.subscribe(QUEUE)
         await a.until_subscribed("reviewQueueChanged", 2)
         await b.until_subscribed("reviewQueueChanged", 1)
@@ -92,7 +88,7 @@ async def test_every_subscriber_on_every_replica_gets_one_message_per_change(rep
 async def test_review_queue_says_whether_a_request_entered_or_left(replicas, world):
     request = world.review_request(world.a)
     async with replicas(count=1) as (a,), GraphQLWS.open(a.url) as ws:
-        await ws.init(bearer(role="viewer"))
+        await ws.init(jwt_payload(role="viewer"))
         await ws.subscribe(QUEUE)
         await a.until_subscribed("reviewQueueChanged")
 
@@ -111,3 +107,23 @@ async def test_review_queue_says_whether_a_request_entered_or_left(replicas, wor
         assert (first["movement"], first["request"]["status"]) == ("ENTERED", "NEEDS_REVIEW")
         assert (second["movement"], second["request"]["status"]) == ("LEFT", "PROCESSING")
         await ws.no_message(within=0.3)
+
+
+async def test_metrics_count_open_subscriptions_and_pushed_messages(replicas, world):
+    request = world.review_request(world.a)
+    async with replicas(count=1) as (a,), GraphQLWS.open(a.url) as ws:
+        await ws.init(jwt_payload(role="viewer"))
+        await ws.subscribe(CHANGED, id="x")
+        await a.until_subscribed("disconnectionRequestChanged")
+        await a.publish(status_change(request, "processing", "needs_review"))
+        assert (await ws.next_message())["type"] == "next"
+
+        async with httpx.AsyncClient(base_url=a.url) as client:
+            text = (await client.get("/metrics")).text
+        assert 'noyo_gateway_subscription_messages_total{subscription="disconnectionRequestChanged"} 1.0' in text
+
+        # when the client completes the subscription, it is no longer counted as open
+        await ws.send({"id": "x", "type": "complete"})
+        async with asyncio.timeout(5):
+            while await a.open_subscriptions("disconnectionRequestChanged"):
+                await asyncio.sleep(0.02)
