@@ -12,7 +12,8 @@ from strawberry.types import Info
 from gateway.events import Change
 from gateway.noyo import models
 
-from ..errors import bad_input
+from ..describe import described_enum
+from ..ids import filter_id
 from ..live import LiveChanges, record
 from .enums import DisconnectionStatus
 from .types import DisconnectionRequest
@@ -23,10 +24,13 @@ REVIEW = "needs_review"
 _DECIDED = ("processing", "rejected")
 
 
-@strawberry.enum(description="How a change moved a disconnection request relative to the review queue.")
+@described_enum("How a change moved a disconnection request relative to the review queue.", {
+    "ENTERED": "The request now needs review.",
+    "LEFT": "The request was decided and no longer needs review.",
+})
 class ReviewQueueMovement(enum.Enum):
-    ENTERED = strawberry.enum_value("entered", description="The request now needs review.")
-    LEFT = strawberry.enum_value("left", description="The request was decided and no longer needs review.")
+    ENTERED = "entered"
+    LEFT = "left"
 
 
 @strawberry.type(description="A disconnection request that entered or left the review queue.")
@@ -49,12 +53,6 @@ def queue_movement(request: models.DisconnectionRequest, change: Change) -> Revi
     if request.status in _DECIDED and previous in (REVIEW, None) and not change.event_type.endswith(".created"):
         return ReviewQueueMovement.LEFT
     return None
-
-
-def _status_filter(status: DisconnectionStatus | None) -> str | None:
-    if status is DisconnectionStatus.UNKNOWN:
-        raise bad_input("`status` cannot be UNKNOWN.", argument="status")
-    return status.value if status is not None else None
 
 
 @strawberry.type
@@ -80,25 +78,29 @@ class DisconnectionSubscriptions:
         self,
         info: Info,
         group_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only requests of this group.")
+            strawberry.ID | None,
+            strawberry.argument(description="Only requests of this group (its id or Noyo id)."),
         ] = None,
         carrier_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only requests with this carrier.")
+            strawberry.ID | None,
+            strawberry.argument(description="Only requests with this carrier (its id or Noyo id)."),
         ] = None,
         status: Annotated[
             DisconnectionStatus | None,
             strawberry.argument(description="Only changes after which the request has this status."),
         ] = None,
     ) -> AsyncGenerator[DisconnectionRequest, None]:
-        wanted_status = _status_filter(status)
+        group = filter_id(group_id, "groupId", "Group")
+        carrier = filter_id(carrier_id, "carrierId", "Carrier")
+        wanted_status = status.value if status is not None else None
         live = LiveChanges(info.context, "disconnectionRequestChanged", [KIND])
         async for change in live:
             request = await record(info.context, change)
             if request is None:
                 continue
-            if group_id is not None and request.group_id != str(group_id):
+            if group is not None and request.group_id != group:
                 continue
-            if carrier_id is not None and request.carrier_id != str(carrier_id):
+            if carrier is not None and request.carrier_id != carrier:
                 continue
             if wanted_status is not None and request.status != wanted_status:
                 continue

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from gateway.events import Change
 
+from ..ids import filter_id
 from ..live import LiveChanges, record
 from .types import Group
 
@@ -38,15 +39,18 @@ class GroupSubscriptions:
         info: Info,
         group_id: Annotated[
             strawberry.ID | None,
-            strawberry.argument(description="Only this group; every group in your scope when omitted."),
+            strawberry.argument(
+                description="Only this group (its id or Noyo id); every group in your scope when omitted."
+            ),
         ] = None,
     ) -> AsyncGenerator[Group, None]:
+        wanted = filter_id(group_id, "groupId", "Group")
         live = LiveChanges(info.context, "groupStatusChanged", KINDS)
         async for change in live:
-            if group_id is not None and change.group_id is not None and change.group_id != str(group_id):
+            if wanted is not None and change.group_id is not None and change.group_id != wanted:
                 continue  # cheap pre-filter; the record decides below
             changed = await changed_group_id(info.context, change)
-            if changed is None or (group_id is not None and changed != str(group_id)):
+            if changed is None or (wanted is not None and changed != wanted):
                 continue
             group = await info.context.loaders.group_by_id.load(changed)
             if group is not None:

@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from gateway.noyo import models
 
+from ..ids import filter_id
 from ..live import LiveChanges, record
 from .types import MemberSnapshot
 
@@ -33,24 +34,32 @@ class SnapshotSubscriptions:
     async def member_snapshot_changed(
         self,
         info: Info,
-        id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this snapshot.")] = None,
+        id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this snapshot (its id or Noyo id)."),
+        ] = None,
         employee_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only snapshots of this employee.")
+            strawberry.ID | None,
+            strawberry.argument(description="Only snapshots of this employee (its id or Noyo id)."),
         ] = None,
         group_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only snapshots of employees of this group.")
+            strawberry.ID | None,
+            strawberry.argument(description="Only snapshots of employees of this group (its id or Noyo id)."),
         ] = None,
     ) -> AsyncGenerator[MemberSnapshot, None]:
+        wanted = filter_id(id, "id", "MemberSnapshot")
+        employee = filter_id(employee_id, "employeeId", "Employee")
+        group = filter_id(group_id, "groupId", "Group")
         live = LiveChanges(info.context, "memberSnapshotChanged", [KIND])
         async for change in live:
-            if id is not None and change.id != str(id):
+            if wanted is not None and change.id != wanted:
                 continue
             snapshot = await record(info.context, change)
             if snapshot is None:
                 continue
-            if employee_id is not None and snapshot.employee_id != str(employee_id):
+            if employee is not None and snapshot.employee_id != employee:
                 continue
-            if group_id is not None and not await _in_group(info.context, snapshot, str(group_id), change.group_id):
+            if group is not None and not await _in_group(info.context, snapshot, group, change.group_id):
                 continue
             yield live.pushed(MemberSnapshot.from_model(snapshot))
 

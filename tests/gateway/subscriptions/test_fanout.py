@@ -9,15 +9,16 @@ import httpx
 import pytest
 
 from gateway.events import Change
+from gateway.schema.ids import global_id
 
 from .support import GraphQLWS, jwt_payload
 
 pytestmark = pytest.mark.redis
 
 CHANGED = """subscription($groupId: ID) {
-  disconnectionRequestChanged(groupId: $groupId) { id status groupId carrier { id } }
+  disconnectionRequestChanged(groupId: $groupId) { noyoId status groupId carrier { noyoId } }
 }"""
-QUEUE = "subscription { reviewQueueChanged { movement request { id status } } }"
+QUEUE = "subscription { reviewQueueChanged { movement request { noyoId status } } }"
 
 
 def status_change(record: dict, status: str, previous: str | None, event_id: str | None = "evt-1") -> Change:
@@ -39,7 +40,7 @@ async def test_a_status_change_on_one_replica_reaches_a_subscriber_on_the_other_
     request = world.review_request(world.a)
     async with replicas() as (a, b), GraphQLWS.open(b.url) as ws:
         assert (await ws.init(jwt_payload(role="viewer")))["type"] == "connection_ack"
-        await ws.subscribe(CHANGED, {"groupId": world.a})
+        await ws.subscribe(CHANGED, {"groupId": global_id("Group", world.a)})  # or its Noyo id
         await b.until_subscribed("disconnectionRequestChanged")
 
         # when: replica A's event pipeline publishes the request's status change
@@ -51,10 +52,10 @@ async def test_a_status_change_on_one_replica_reaches_a_subscriber_on_the_other_
         elapsed = time.monotonic() - started
         assert message["type"] == "next", message
         assert message["payload"]["data"]["disconnectionRequestChanged"] == {
-            "id": request["id"],
+            "noyoId": request["id"],
             "status": "PROCESSING",
             "groupId": world.a,
-            "carrier": {"id": request["carrier_id"]},
+            "carrier": {"noyoId": request["carrier_id"]},
         }
         assert elapsed < 2.0
 
@@ -80,7 +81,7 @@ async def test_every_subscriber_on_every_replica_gets_one_message_per_change(rep
             message = await ws.next_message(timeout=2)
             assert message["payload"]["data"]["reviewQueueChanged"] == {
                 "movement": "LEFT",
-                "request": {"id": request["id"], "status": "REJECTED"},
+                "request": {"noyoId": request["id"], "status": "REJECTED"},
             }
         await asyncio.gather(*(ws.no_message(within=0.5) for ws in (a1, a2, b1)))
 

@@ -10,11 +10,11 @@ from .support import GraphQLWS, jwt_payload
 
 pytestmark = pytest.mark.redis
 
-REQUESTS = "subscription { disconnectionRequestChanged { id groupId } }"
-QUEUE = "subscription { reviewQueueChanged { movement request { id groupId } } }"
-GROUP = "subscription($groupId: ID) { groupStatusChanged(groupId: $groupId) { id status { state carrierId } } }"
+REQUESTS = "subscription { disconnectionRequestChanged { noyoId groupId } }"
+QUEUE = "subscription { reviewQueueChanged { movement request { noyoId groupId } } }"
+GROUP = "subscription($groupId: ID) { groupStatusChanged(groupId: $groupId) { noyoId status { state carrierId } } }"
 SNAPSHOT = """subscription($groupId: ID) { memberSnapshotChanged(groupId: $groupId) {
-  id status fulfillment { carrierId status } employee { id groupId person { firstName lastName } }
+  noyoId status fulfillment { carrierId status } employee { noyoId groupId person { firstName lastName } }
 } }"""
 
 
@@ -87,7 +87,7 @@ async def test_personal_data_in_pushed_records_needs_the_phi_scope(replicas, wor
 
         # then: the snapshot arrives with status and fulfillment; the person only with the scope
         pushed = (await ws.next_message())["payload"]["data"]["memberSnapshotChanged"]
-        assert pushed["id"] == snapshot["id"]
+        assert pushed["noyoId"] == snapshot["id"]
         assert pushed["status"] == snapshot["status"].upper()
         assert [f["carrierId"] for f in pushed["fulfillment"]] == [
             f["carrier_id"] for f in snapshot["fulfillment_summary"]

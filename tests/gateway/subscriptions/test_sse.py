@@ -13,7 +13,7 @@ from tests.gateway.security.support import bearer, mint
 
 pytestmark = pytest.mark.redis
 
-REQUESTS = "subscription($groupId: ID) { disconnectionRequestChanged(groupId: $groupId) { id status } }"
+REQUESTS = "subscription($groupId: ID) { disconnectionRequestChanged(groupId: $groupId) { noyoId status } }"
 SSE = {"accept": "text/event-stream"}
 
 
@@ -50,7 +50,7 @@ async def test_a_subscription_over_sse_receives_changes_until_its_token_expires(
             received = await asyncio.wait_for(reading, 8)
         assert [e for e, _ in received] == ["next", "complete"]
         assert json.loads(received[0][1])["data"]["disconnectionRequestChanged"] == {
-            "id": request["id"], "status": "PROCESSING",
+            "noyoId": request["id"], "status": "PROCESSING",
         }
 
 
