@@ -64,13 +64,13 @@ export function ReviewQueuePage({ location }: { location: Location }) {
   const carriers = useQuery(CarriersDocument, {});
   const variables = {
     groupId: params.get('group') || null,
-    carrierIds: params.get('carrier') ? [params.get('carrier')!] : null,
+    carrierId: params.get('carrier') || null,
     sourceType: (params.get('source') || null) as DisconnectionSourceType | null,
     first: PAGE_SIZE,
     after: params.get('after') || null,
   };
   const queue = useQuery(ReviewQueueDocument, variables, { refreshMs: LIVE_REFRESH_MS });
-  const page = queue.data?.disconnectionRequests;
+  const page = queue.data?.reviewQueue;
 
   return (
     <>
