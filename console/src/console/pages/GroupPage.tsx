@@ -1,19 +1,18 @@
 /** A group: its standing with each carrier, its disconnection requests, connections and snapshots. */
 import { GroupPageDocument } from '../../gql/graphql';
 import { DateText, Empty, ErrorList, Freshness, Loading, PageTitle, PersonName, Status } from '../components';
-import { useQuery } from '../hooks';
-import { LIVE_REFRESH_MS, liveText } from '../live';
+import { liveText, useLiveQuery } from '../live';
 import { Link } from '../router';
 
 export function GroupPage({ id }: { id: string }) {
-  const query = useQuery(GroupPageDocument, { id }, { refreshMs: LIVE_REFRESH_MS });
+  const query = useLiveQuery(GroupPageDocument, { id }, null);
   const group = query.data?.group;
   return (
     <>
       <p className="breadcrumbs"><Link to="/console">Review queue</Link></p>
       <PageTitle>{group ? group.name : 'Group'}</PageTitle>
       {group?.dbaName ? <p className="lede">Doing business as {group.dbaName}</p> : null}
-      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText()} />
+      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText(query.mode)} />
       <ErrorList errors={query.errors} title="The group could not be loaded." />
       {query.loading ? <Loading what="the group" /> : null}
       {!query.loading && !group && !query.errors.length ? <p role="alert">There is no group with this id, or it is outside your scope.</p> : null}

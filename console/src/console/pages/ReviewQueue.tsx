@@ -6,7 +6,7 @@ import {
 import { DateText, Empty, ErrorList, Freshness, Loading, PageTitle, Status } from '../components';
 import { useQuery } from '../hooks';
 import { Link, navigate, type Location } from '../router';
-import { LIVE_REFRESH_MS, liveText } from '../live';
+import { liveText, useLiveQuery } from '../live';
 
 const PAGE_SIZE = 20;
 const SOURCES: DisconnectionSourceType[] = ['CARRIER', 'PLATFORM', 'GROUP_AUDIT_REQUEST', 'GROUP_SETUP_REQUEST', 'MEMBER_TRANSACTION'];
@@ -69,7 +69,7 @@ export function ReviewQueuePage({ location }: { location: Location }) {
     first: PAGE_SIZE,
     after: params.get('after') || null,
   };
-  const queue = useQuery(ReviewQueueDocument, variables, { refreshMs: LIVE_REFRESH_MS });
+  const queue = useLiveQuery(ReviewQueueDocument, variables, null);
   const page = queue.data?.reviewQueue;
 
   return (
@@ -110,7 +110,7 @@ export function ReviewQueuePage({ location }: { location: Location }) {
         </div>
       </form>
       <ErrorList errors={carriers.errors} title="The carriers could not be loaded." />
-      <Freshness updatedAt={queue.updatedAt} refreshing={queue.refreshing} refresh={queue.refresh} live={liveText()} />
+      <Freshness updatedAt={queue.updatedAt} refreshing={queue.refreshing} refresh={queue.refresh} live={liveText(queue.mode)} />
       <ErrorList errors={queue.errors} title="The review queue could not be loaded." />
       {queue.loading ? <Loading what="the review queue" /> : null}
       {page ? (

@@ -2,8 +2,7 @@
 import { useId } from 'react';
 import { SnapshotOutcomeDocument, SnapshotsDocument, type MemberSnapshotStatus } from '../../gql/graphql';
 import { DateText, Empty, ErrorList, Freshness, Loading, PageTitle, PersonName, Status } from '../components';
-import { useQuery } from '../hooks';
-import { LIVE_REFRESH_MS, liveText } from '../live';
+import { liveText, useLiveQuery } from '../live';
 import { Link, navigate, type Location } from '../router';
 
 const STATUSES: MemberSnapshotStatus[] = ['SUBMITTED', 'PROCESSING', 'COMPLETED', 'REPLACED', 'CANCELED'];
@@ -11,7 +10,7 @@ const STATUSES: MemberSnapshotStatus[] = ['SUBMITTED', 'PROCESSING', 'COMPLETED'
 export function SnapshotsPage({ location }: { location: Location }) {
   const id = useId();
   const status = (location.params.get('status') || null) as MemberSnapshotStatus | null;
-  const query = useQuery(SnapshotsDocument, { status, groupId: null, first: 25, after: null }, { refreshMs: LIVE_REFRESH_MS });
+  const query = useLiveQuery(SnapshotsDocument, { status, groupId: null, first: 25, after: null }, null);
   const page = query.data?.memberSnapshots;
   return (
     <>
@@ -26,7 +25,7 @@ export function SnapshotsPage({ location }: { location: Location }) {
           </select>
         </div>
       </form>
-      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText()} />
+      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText(query.mode)} />
       <ErrorList errors={query.errors} title="The snapshots could not be loaded." />
       {query.loading ? <Loading what="snapshots" /> : null}
       {page ? (
@@ -52,13 +51,13 @@ export function SnapshotsPage({ location }: { location: Location }) {
 }
 
 export function SnapshotPage({ id }: { id: string }) {
-  const query = useQuery(SnapshotOutcomeDocument, { id }, { refreshMs: LIVE_REFRESH_MS });
+  const query = useLiveQuery(SnapshotOutcomeDocument, { id }, null);
   const snapshot = query.data?.memberSnapshot;
   return (
     <>
       <p className="breadcrumbs"><Link to="/console/snapshots">Member snapshots</Link></p>
       <PageTitle>Member snapshot</PageTitle>
-      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText()} />
+      <Freshness updatedAt={query.updatedAt} refreshing={query.refreshing} refresh={query.refresh} live={liveText(query.mode)} />
       <ErrorList errors={query.errors} title="The snapshot could not be loaded." />
       {query.loading ? <Loading what="the snapshot" /> : null}
       {!query.loading && !snapshot && !query.errors.length ? <p role="alert">There is no snapshot with this id.</p> : null}
