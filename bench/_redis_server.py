@@ -1,7 +1,9 @@
 """A private ``redis-server`` on a free loopback port, to pause, kill and restart at will.
 
 Used by the Redis fault tests and the fault benchmark; it never touches the shared Redis on
-6379. Nothing is persisted (``--save "" --appendonly no``).
+6379. Nothing is persisted (``--save "" --appendonly no``) unless ``persistent=True``: then an
+append-only file fsynced on every write, in a temporary directory, keeps the data across a kill
+and restart, as the README asks of the Redis that holds idempotency keys.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 
 
@@ -22,12 +25,13 @@ def free_port() -> int:
 class RedisServer:
     """``start()``/``pause()``/``resume()``/``kill()``/``restart()`` one redis-server process."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, persistent: bool = False) -> None:
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             raise FileNotFoundError("redis-server is not installed")
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self._dir = tempfile.TemporaryDirectory(prefix="redis-") if persistent else None
 
     @property
     def url(self) -> str:
@@ -35,7 +39,9 @@ class RedisServer:
 
     def start(self, timeout: float = 10.0) -> RedisServer:
         self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             *(["--appendonly", "yes", "--appendfsync", "always", "--dir", self._dir.name] if self._dir
+               else ["--appendonly", "no"]),
              "--protected-mode", "yes", "--loglevel", "warning"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
@@ -78,6 +84,8 @@ class RedisServer:
 
     def __exit__(self, *exc: object) -> None:
         self.kill()
+        if self._dir is not None:
+            self._dir.cleanup()
 
 
 __all__ = ["RedisServer", "free_port"]

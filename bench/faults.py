@@ -1,10 +1,13 @@
 """Redis fault benchmark: ``python -m bench faults [--pause 10] [--concurrency 10]``.
 
-Runs the gateway in-process on a redis-server of its own (a free port; the shared Redis is
-never touched) against the emulator served over loopback HTTP, with a steady read load at
+Runs the gateway in-process on a redis-server of its own (a free port, with an append-only
+file as the README asks; the shared Redis is never touched) against the emulator served over loopback HTTP, with a steady read load at
 the given concurrency and a writer sending keyed ``createDisconnectionRequest``s (every third one
 hit by an after-commit connection reset, and every one retried with its key until it has an
-outcome). Phases: normal; Redis paused with SIGSTOP; Redis killed, then restarted. Prints,
+outcome). Each reader waits 2 ms between requests: with everything in one process, readers
+answered from memory without ever waiting on a socket would otherwise starve the emulator's
+thread, and the requests that do need Noyo stall until their deadline, Redis fault or not.
+Phases: normal; Redis paused with SIGSTOP; Redis killed, then restarted. Prints,
 per phase, requests, gateway 5xx and read p50/p99; the pause target (p99 <= 2 x normal p99 +
 100 ms); how long the gateway took to use Redis again after SIGCONT and after the restart
 (target <= 5 s); and upstream writes against records made (target: 0 duplicates).
@@ -31,6 +34,7 @@ GROUP = "query($id: ID!) { group(id: $id) { id name connections { status carrier
 QUEUE = "query { reviewQueue(first: 20) { totalCount edges { node { id status group { name } } } } }"
 REQUEST = """mutation($input: CreateDisconnectionRequestInput!, $key: String) {
   createDisconnectionRequest(input: $input, idempotencyKey: $key) { disconnectionRequest { id } errors { code } } }"""
+THINK = 0.002  # seconds each reader waits between requests
 RETRYABLE = {"IDEMPOTENCY_UNAVAILABLE", "IDEMPOTENCY_KEY_IN_USE", "OUTCOME_UNKNOWN", "UPSTREAM_UNAVAILABLE",
              "UPSTREAM_TIMEOUT", "UPSTREAM_ERROR"}
 
@@ -92,6 +96,7 @@ class Load:
                 phase.errors_5xx += 1
                 continue
             phase.latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(THINK)  # leave the emulator's thread (same process) room to answer
             if response.status_code >= 500:
                 phase.errors_5xx += 1
             elif response.json().get("errors"):
@@ -144,7 +149,7 @@ async def _until(check, limit: float) -> float | None:
 
 
 async def run(pause: float, normal: float, killed: float, concurrency: int, latency_ms: int) -> None:
-    redis = RedisServer().start()
+    redis = RedisServer(persistent=True).start()  # AOF, as the README asks for idempotency keys
     base_url, server, emulator = _serve_emulator(latency_ms)
     state = emulator.state.emulator  # type: ignore[attr-defined]
     settings = Settings(noyo_base_url=base_url, noyo_token_url=f"{base_url}/auth/public/token",
@@ -195,7 +200,7 @@ async def run(pause: float, normal: float, killed: float, concurrency: int, late
             await client.aclose()
             await hooks.aclose()
     finally:
-        redis.kill()
+        redis.__exit__()
         server.should_exit = True
 
     made: dict[tuple[str, str], int] = {}

@@ -114,7 +114,8 @@ class RedisGuard:
                 continue
             for hook in self.recovery_hooks:
                 try:
-                    await hook()
+                    async with asyncio.timeout(self.timeout):
+                        await hook()
                 except Exception as exc:  # noqa: BLE001 - a stale pool then fails on use instead
                     logger.warning("Redis recovery hook failed: %s", type(exc).__name__)
             self._succeeded()

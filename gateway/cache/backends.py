@@ -80,9 +80,9 @@ class Backend:
         await self._cache._redlock_release(key, self._cache.serializer.dumps(value))
 
     async def reset_connections(self) -> None:
-        """Drop pooled Redis connections (after Redis restarted); memory: nothing to do."""
+        """Drop idle pooled Redis connections (after Redis restarted); memory: nothing to do."""
         if self.distributed:
-            await self._cache.client.connection_pool.disconnect()
+            await self._cache.client.connection_pool.disconnect(inuse_connections=False)
 
     async def ping(self) -> None:
         """Raise if the store is unreachable (Redis: one PING; memory: always fine)."""

@@ -195,8 +195,8 @@ class RedisResponseStore:
         await self._purge(keys=keys, args=[repr(self.clock()), PURGE_MEMORY_SECONDS, len(tags)])
 
     async def reset_connections(self) -> None:
-        """Drop pooled connections (after Redis restarted)."""
-        await self._redis.connection_pool.disconnect()
+        """Drop idle pooled connections (after Redis restarted; busy ones fail and reconnect on their own)."""
+        await self._redis.connection_pool.disconnect(inuse_connections=False)
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -93,8 +93,8 @@ class RedisRateLimiter:
         return _decide(self.rate, int(count), now)
 
     async def reset_connections(self) -> None:
-        """Drop pooled connections (after Redis restarted)."""
-        await self.redis.connection_pool.disconnect()
+        """Drop idle pooled connections (after Redis restarted; busy ones fail and reconnect on their own)."""
+        await self.redis.connection_pool.disconnect(inuse_connections=False)
 
     async def close(self) -> None:
         await self.redis.aclose()
