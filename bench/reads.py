@@ -1,4 +1,4 @@
-"""Read-path benchmark: ``python -m bench reads [--latency-ms 20] [--iterations 15]``.
+"""Read-path benchmark: ``python -m bench reads [--latency-ms 20] [--iterations 10]``.
 
 Serves the emulator over real loopback HTTP with an injected per-request latency, runs the
 gateway in-process against it, and prints, per representative query: upstream calls (cold and
@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench reads", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency-ms", type=int, default=20, help="emulator latency per request")
-    parser.add_argument("--iterations", type=int, default=15)
+    parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--concurrency", type=int, default=8)
     args = parser.parse_args(argv)
     asyncio.run(run(args.latency_ms, args.iterations, args.concurrency))

@@ -220,7 +220,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench throughput", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--latency-ms", type=int, default=20, help="emulator latency per request")
-    parser.add_argument("--seconds", type=float, default=4.0, help="duration of each wrk measurement")
+    parser.add_argument("--seconds", type=float, default=3.0, help="duration of each wrk measurement")
     parser.add_argument("--connections", type=int, default=50)
     args = parser.parse_args(argv)
     run(args.latency_ms, args.seconds, args.connections)
