@@ -31,7 +31,7 @@ from .state import DEFAULT_TODAY, State
 
 
 def register_ticks(state: State) -> None:
-    state.tick_handlers[:] = [disconnections.tick, snapshots.tick]
+    state.tick_handlers[:] = [connections.tick, disconnections.tick, snapshots.tick]
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -52,6 +52,8 @@ class State:
     groups: dict[str, Record] = field(default_factory=dict)
     protected_group_ids: set[str] = field(default_factory=set)
     connections: dict[str, Record] = field(default_factory=dict)
+    # Internal: connection id -> the day it was requested or retried through the API (clock-driven)
+    connection_starts: dict[str, dt.date] = field(default_factory=dict)
     employees: dict[str, Record] = field(default_factory=dict)
     dependents: dict[str, Record] = field(default_factory=dict)  # DependentResult + "employee_id"
     # Internal: id -> {"id", "group_id", "carrier_id", "line_of_coverage", "plan_id"}

@@ -1,5 +1,6 @@
-"""Group connections (Noyo's group setup requests): routes."""
+"""Group connections (Noyo's group setup requests): routes and the clock ``tick``."""
 
+from .lifecycle import tick
 from .routes import routes
 
-__all__ = ["routes"]
+__all__ = ["routes", "tick"]

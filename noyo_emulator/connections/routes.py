@@ -1,4 +1,4 @@
-"""Group connections (Noyo's group setup requests), global and per group."""
+"""Group connections (Noyo's group setup requests): lists, one by id, creation for an existing group, retry."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from ..http import csv_param, find_or_404, in_order, paginate, state_of, uuid_csv_param
+from ..http import csv_param, find_or_404, in_order, json_body, paginate, state_of, uuid_csv_param
+from . import lifecycle
 
 
 def _by_status(request: Request, connections: list[dict]) -> list[dict]:
@@ -43,8 +44,22 @@ async def list_group_connections(request: Request) -> JSONResponse:
     return JSONResponse(paginate(request, in_order(_by_status(request, connections))))
 
 
+async def create_group_connection(request: Request) -> JSONResponse:
+    body = await json_body(request)
+    record = lifecycle.create(state_of(request), request.path_params["group_id"], body)
+    return JSONResponse(record, status_code=201)
+
+
+async def retry_connection(request: Request) -> JSONResponse:
+    body = await json_body(request, required=False)
+    record = lifecycle.retry(state_of(request), request.path_params["connection_id"], body)
+    return JSONResponse(record, status_code=201)
+
+
 routes = [
     Route("/api/v1/group_connections", list_connections, methods=["GET"]),
     Route("/api/v1/group_connections/{connection_id}", get_connection, methods=["GET"]),
     Route("/api/v1/groups/{group_id}/group_connections", list_group_connections, methods=["GET"]),
+    Route("/api/v1/groups/{group_id}/group_connections", create_group_connection, methods=["POST"]),
+    Route("/api/v1/group_connections/{connection_id}/retry", retry_connection, methods=["PUT"]),
 ]

@@ -77,7 +77,7 @@ async def test_reset_rebuilds_the_seeded_world_in_place(noyo: httpx.AsyncClient,
     assert (await hooks.get("/__emulator/clock")).json() == {"today": DEFAULT_TODAY.isoformat()}
     assert (await hooks.get("/__emulator/faults")).json() == []
     assert state.outbox == [] and await counts(hooks) == {}
-    assert len(state.tick_handlers) == 2
+    assert len(state.tick_handlers) == 3  # connections, disconnections, snapshots
     # and the client's token still works
     assert (await noyo.get(f"/api/v1/groups/{group_id}")).json()["name"] == original[group_id]["name"]
 
