@@ -45,6 +45,31 @@ def disconnection_created(noyo: Any, body: dict[str, Any]) -> Reconciler:
     return Reconciler(find, (f"disconnection requests of group {group_id} at carrier {carrier_id}",))
 
 
+def connection_created(noyo: Any, group_id: str, body: dict[str, Any]) -> Reconciler:
+    """The group's open connection with the carrier, once Noyo has one."""
+    carrier_id = body["carrier_id"]
+
+    async def find() -> dict[str, Any] | None:
+        page = await noyo.list_group_connections(group_id, page_size=100)
+        found = [c for c in page.items if c.carrier_id == carrier_id and c.request_type == "existing_group"
+                 and c.status not in ("action_required", "unable_to_connect")]
+        if len(found) > 1:
+            raise Undecidable(*(f"group connection {c.id}" for c in found))
+        return _json(found[0]) if found else None
+
+    return Reconciler(find, (f"group connections of group {group_id} at carrier {carrier_id}",))
+
+
+def connection_retried(noyo: Any, connection_id: str) -> Reconciler:
+    """The connection, once it left the failed statuses."""
+
+    async def find() -> dict[str, Any] | None:
+        current = await noyo.get_connection(connection_id)
+        return None if current.status in ("action_required", "unable_to_connect") else _json(current)
+
+    return Reconciler(find, (f"group connection {connection_id}",))
+
+
 def disconnection_decided(noyo: Any, request_id: str, action: str, body: dict[str, Any]) -> Reconciler:
     """``action`` is ``confirm`` or ``reject``."""
     wanted = OPEN_AFTER_CONFIRM if action == "confirm" else ("rejected",)

@@ -400,6 +400,15 @@ class NoyoClient:
     async def get_disconnection_request(self, request_id: str) -> DisconnectionRequest:
         return await self._get(DisconnectionRequest, DISCONNECTIONS + "/{id}", id=request_id)
 
+    async def create_group_connection(self, group_id: str, body: dict[str, Any]) -> GroupConnection:
+        """``POST /groups/{group_id}/group_connections``: connect an existing group with a carrier."""
+        return await self._send("POST", GroupConnection, "/groups/{group_id}/group_connections", body,
+                                group_id=group_id)
+
+    async def retry_group_connection(self, connection_id: str, body: dict[str, Any]) -> GroupConnection:
+        """``PUT /group_connections/{id}/retry``: retry a failed connection, optionally with corrected data."""
+        return await self._send("PUT", GroupConnection, "/group_connections/{id}/retry", body, id=connection_id)
+
     async def create_disconnection_request(self, body: dict[str, Any]) -> DisconnectionRequest:
         return await self._send("POST", DisconnectionRequest, DISCONNECTIONS, body)
 

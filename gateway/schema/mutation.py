@@ -7,12 +7,13 @@ import strawberry
 from gateway.security.permissions import IsOperator, require_role
 
 from .disconnections.mutations import DisconnectionMutations
+from .groups.mutations import GroupConnectionMutations
 from .snapshots.mutations import SnapshotMutations
 
 
 @require_role(IsOperator)  # every mutation: operator or admin (gateway/security)
-@strawberry.type(description="Changes: disconnection requests and member snapshots (operator role).")
-class Mutation(DisconnectionMutations, SnapshotMutations):
+@strawberry.type(description="Changes: group connections, disconnection requests and member snapshots (operator role).")
+class Mutation(GroupConnectionMutations, DisconnectionMutations, SnapshotMutations):
     pass
 
 

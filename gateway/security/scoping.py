@@ -241,6 +241,14 @@ class ScopedNoyo:
     async def connections_by_ids(self, ids: Iterable[str]) -> list[Any]:
         return await self._only_allowed(await self._inner.connections_by_ids(ids))
 
+    async def create_group_connection(self, group_id: str, body: dict[str, Any]) -> Any:
+        await self._group(group_id)
+        return await self._inner.create_group_connection(group_id, body)
+
+    async def retry_group_connection(self, connection_id: str, body: dict[str, Any]) -> Any:
+        await self.get_connection(connection_id)
+        return await self._inner.retry_group_connection(connection_id, body)
+
     # -- employees -------------------------------------------------------------------
     async def get_employee(self, employee_id: str) -> Any:
         await self._employee(employee_id)
