@@ -44,13 +44,16 @@ class ReviewQueueChange:
 def queue_movement(request: models.DisconnectionRequest, change: Change) -> ReviewQueueMovement | None:
     """ENTERED / LEFT for a change of ``request``, or None when the queue did not change.
 
-    When the gateway did not know the previous status, a request now decided counts as LEFT
-    (removing an entry a client does not hold changes nothing).
+    The previous status is what the gateway's cache held, so it may be unknown (None) or already
+    the new one (a decision made through this gateway refreshed the cache before Noyo's event
+    arrived): a request now decided then counts as LEFT, and one needing review as ENTERED
+    (removing an entry a client does not hold, or replacing one it holds, changes nothing).
     """
     previous = change.previous_status
+    created = change.event_type.endswith(".created")
     if request.status == REVIEW:
-        return None if previous == REVIEW else ReviewQueueMovement.ENTERED
-    if request.status in _DECIDED and previous in (REVIEW, None) and not change.event_type.endswith(".created"):
+        return ReviewQueueMovement.ENTERED if created or previous != REVIEW else None
+    if request.status in _DECIDED and not created and previous in (REVIEW, None, request.status):
         return ReviewQueueMovement.LEFT
     return None
 

@@ -23,13 +23,22 @@ from tests.gateway.security.support import mint
 PROTOCOL = "graphql-transport-ws"
 
 
-@contextlib.asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """``app`` on uvicorn at ``http://127.0.0.1:<free port>`` until the block ends."""
+def bound_socket() -> socket.socket:
+    """A socket bound to a free 127.0.0.1 port (its URL is known before anything serves on it)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any, sock: socket.socket | None = None) -> AsyncIterator[str]:
+    """``app`` on uvicorn at ``http://127.0.0.1:<free port>`` (or on ``sock``) until the block ends."""
+    sock = sock or bound_socket()
     config = uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio", ws_ping_interval=None)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -38,7 +47,7 @@ async def serve(app: Any) -> AsyncIterator[str]:
             if task.done():
                 task.result()  # start-up failed: raise its error
             await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
+        yield url_of(sock)
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
@@ -109,4 +118,4 @@ class GraphQLWS:
         return self.connection.close_code, self.connection.close_reason
 
 
-__all__ = ["GraphQLWS", "PROTOCOL", "jwt_payload", "serve"]
+__all__ = ["GraphQLWS", "PROTOCOL", "bound_socket", "jwt_payload", "serve", "url_of"]

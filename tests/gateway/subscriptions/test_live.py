@@ -107,6 +107,9 @@ def request(status: str) -> models.DisconnectionRequest:
         ("needs_review", None, "group_disconnection_request.created", ReviewQueueMovement.ENTERED),
         ("needs_review", "rejected", "group_disconnection_request.status_change", ReviewQueueMovement.ENTERED),
         ("needs_review", "needs_review", "group_disconnection_request.status_change", None),
+        ("needs_review", "needs_review", "group_disconnection_request.created", ReviewQueueMovement.ENTERED),
+        # confirmed through the gateway: its cache already held the new status when Noyo's event came
+        ("processing", "processing", "group_disconnection_request.status_change", ReviewQueueMovement.LEFT),
         ("processing", "needs_review", "group_disconnection_request.status_change", ReviewQueueMovement.LEFT),
         ("rejected", None, "group_disconnection_request.status_change", ReviewQueueMovement.LEFT),
         ("rejected", None, "poll", ReviewQueueMovement.LEFT),
