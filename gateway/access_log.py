@@ -136,6 +136,7 @@ class AccessLogExtension(SchemaExtension):
             yield
         finally:
             ctx = self.execution_context
+            operation_type: str | None
             try:
                 operation_type = ctx.operation_type.value
             except Exception:  # noqa: BLE001 - no document or no such operation

@@ -126,7 +126,8 @@ def create_app(
             if guard is not None and getattr(responses.store, "shared", False):
                 # Redis slow or down: this process's memory serves cached responses meanwhile
                 local = MemoryResponseStore(settings.gateway_response_cache_max_entries, clock=lambda: cache.clock())
-                guard.recovery_hooks.append(responses.store.reset_connections)
+                shared: Any = responses.store  # the Redis store: it can drop its connections
+                guard.recovery_hooks.append(shared.reset_connections)
                 responses.store = Guarded(responses.store, guard, fallback=local)
             cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
         graphql.responses, graphql.metrics = responses, metrics

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -11,7 +13,7 @@ from .http import NoyoHTTPError, find_or_404, in_order, paginate, state_of, uuid
 
 async def list_groups(request: Request) -> JSONResponse:
     state = state_of(request)
-    groups = state.groups.values()
+    groups: list[dict[str, Any]] = list(state.groups.values())
     company = request.query_params.get("company")
     if company:
         needle = company.lower()

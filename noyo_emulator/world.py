@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from . import names, people
 from .state import State
@@ -59,7 +60,7 @@ def populate(state: State) -> None:
 def _carriers(state: State, rng: random.Random) -> list[dict]:
     result = []
     for index, (display, internal, home_state, extra) in enumerate(names.CARRIERS):
-        carrier = {
+        carrier: dict[str, Any] = {
             "id": state.new_id(),
             "version": state.new_id(),
             "display_name": display,
@@ -87,7 +88,7 @@ def _groups(state: State, rng: random.Random, organization_id: str) -> list[dict
     groups = []
     for index in range(GROUP_COUNT):
         created = stamp(state.today, 900 - index * 3, rng.randrange(3600))
-        group = {
+        group: dict[str, Any] = {
             "id": state.new_id(),
             "version": state.new_id(),
             "created": created,
@@ -113,12 +114,14 @@ def _connections(state: State, rng: random.Random, groups: list[dict], carriers:
             continue  # a few groups are not connected anywhere yet
         count = rng.choice([2, 2, 3, 4]) if index < PEOPLE_GROUPS else rng.randint(1, 4)
         for position, carrier in enumerate(rng.sample(carriers, count)):
+            status: str | None
             if index < PEOPLE_GROUPS and position < 2:
                 status = "completed"  # people groups have at least two live carriers
             elif index >= 100 and position == 0 and (status := next(forced, None)) is not None:
                 pass
             else:
                 status = "completed" if rng.random() < 0.75 else rng.choice(CONNECTION_STATUSES[:-1])
+            assert status is not None
             _add_connection(state, rng, group, carrier, status)
 
 

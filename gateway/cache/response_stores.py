@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import orjson
 
@@ -176,7 +176,7 @@ class RedisResponseStore:
         raw = await self._redis.get(self._entry(key))
         if raw is None:
             return None
-        head, _, body = raw.partition(b"\n")
+        head, _, body = cast(bytes, raw).partition(b"\n")  # the client does not decode responses
         meta = orjson.loads(head)
         return StoredResponse(body=body, etag=meta["e"], stored_at=float(meta["t"]))
 

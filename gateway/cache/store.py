@@ -344,8 +344,8 @@ class Cache:
                 self.stats.coalesced += len(fids)
                 if not await wait(future):
                     retry.extend(fids)  # its leader was cancelled: fetch them ourselves
-                elif (exc := future.exception()) is not None:
-                    failures.append((exc, fids))
+                elif (error := future.exception()) is not None:
+                    failures.append((error, fids))
                 else:
                     batch = future.result()
                     values.update((i, batch.get(i)) for i in fids)

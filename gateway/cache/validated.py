@@ -25,7 +25,7 @@ class ValidatedModels:
     def __call__(self, model: type[M], value: Any) -> M:
         seen = self._models.get(id(value))
         if seen is not None and seen[0] is value and type(seen[1]) is model:
-            return seen[1]  # type: ignore[return-value]
+            return seen[1]
         validated = model.model_validate(value)
         if len(self._models) >= self.MAX:
             self._models.clear()

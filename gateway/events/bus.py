@@ -209,6 +209,7 @@ class Bus:
     async def _read_forever(self) -> None:
         from redis import asyncio as aioredis
 
+        assert self.redis_url is not None  # started only for a Redis bus
         prefix = self._key("")
         delay = 0.05
         while True:

@@ -299,8 +299,9 @@ class NoyoClient:
 
     async def _by_ids(self, model: type[M], template: str, param: str, ids: Iterable[str]) -> list[M]:
         wanted = [i for i in unique(ids) if is_noyo_id(i)]  # anything else cannot exist upstream
+        page_of: Any = Page  # parametrised at run time with the model being read
         pages = await asyncio.gather(*(
-            self._get(Page[model], template, {param: ",".join(chunk), "page_size": MAX_PAGE_SIZE})
+            self._get(page_of[model], template, {param: ",".join(chunk), "page_size": MAX_PAGE_SIZE})
             for chunk in chunked(wanted, MAX_PAGE_SIZE)
         ))
         return in_order(wanted, (item for page in pages for item in page.items))

@@ -16,7 +16,9 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
+
+import strawberry
 
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 
@@ -26,6 +28,12 @@ E = TypeVar("E", bound=enum.Enum)
 _reported: set[tuple[str, str]] = set()
 
 
+@overload
+def from_epoch(value: int | float | dt.datetime) -> dt.datetime: ...
+@overload
+def from_epoch(value: None) -> None: ...
+@overload
+def from_epoch(value: int | float | dt.datetime | None) -> dt.datetime | None: ...
 def from_epoch(value: int | float | dt.datetime | None) -> dt.datetime | None:
     """Unix seconds (Noyo's ``created``/``modified``/...) as an aware UTC datetime."""
     if value is None:
@@ -33,6 +41,11 @@ def from_epoch(value: int | float | dt.datetime | None) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
     return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+
+
+def optional_id(value: str | None) -> strawberry.ID | None:
+    """A Noyo id as a GraphQL ``ID``; None stays None."""
+    return None if value is None else strawberry.ID(value)
 
 
 def to_date(value: str | dt.date | None) -> dt.date | None:

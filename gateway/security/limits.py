@@ -38,7 +38,6 @@ from graphql import (
     get_named_type,
     is_composite_type,
 )
-from graphql.pyutils import Undefined
 
 DEFAULT_FIRST = 20
 MAX_FIRST = 100
@@ -137,7 +136,7 @@ class _Analyzer:
                 value = self.variables.get(argument.value.name.value)
         if value is None:
             default = definition.args["first"].default_value
-            value = default if isinstance(default, int) and default is not Undefined else DEFAULT_FIRST
+            value = default if isinstance(default, int) else DEFAULT_FIRST  # Undefined is no int
         if not isinstance(value, int) or isinstance(value, bool):
             value = DEFAULT_FIRST
         return max(0, min(value, MAX_FIRST))

@@ -105,7 +105,8 @@ class PersistedQueries:
 def normalise_document_id(data: Any) -> Any:
     """Move a top-level ``documentId`` into ``extensions.persistedQuery`` (request dict in place)."""
     if isinstance(data, dict) and isinstance(data.get("documentId"), str):
-        extensions = data.get("extensions") if isinstance(data.get("extensions"), dict) else {}
+        given = data.get("extensions")
+        extensions: dict[str, Any] = given if isinstance(given, dict) else {}
         extensions.setdefault("persistedQuery", {"version": 1, "sha256Hash": data["documentId"]})
         data["extensions"] = extensions
     return data

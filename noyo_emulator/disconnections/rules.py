@@ -308,6 +308,7 @@ def edit(state: State, record: Record, version: str, body: dict[str, Any]) -> Re
     context = _optional_string(body, "context")
     _require_status(record, "edited", ("needs_review", "processing", "rejected"))
 
+    end_date: str | None
     if status == "processing":
         end_date = _end_date_for_processing(state, record, body)
         if record["status"] != "processing":

@@ -9,6 +9,7 @@ are ordered oldest first (``created``, then ``id``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -107,6 +108,10 @@ def _group_of(state: State, snapshot: Record) -> str | None:
     return (state.employees.get(snapshot["employee_id"]) or {}).get("group_id")
 
 
+def _summary_matches(key: str, values: set[str], snapshot: Record) -> bool:
+    return any(str(entry.get(key)).lower() in values for entry in snapshot.get("fulfillment_summary") or [])
+
+
 def _filters(request: Request, state: State) -> list[Callable[[Record], bool]]:
     checks = [
         check for param in ("id", "employee_id", "status") if (check := csv_filter(request, param)) is not None
@@ -117,9 +122,7 @@ def _filters(request: Request, state: State) -> list[Callable[[Record], bool]]:
     for param, key in (("fulfillment_summary_carrier_id", "carrier_id"), ("fulfillment_summary_status", "status")):
         values = csv_values(request, param)
         if values is not None:
-            checks.append(
-                lambda s, k=key, v=values: any(str(e.get(k)).lower() in v for e in s.get("fulfillment_summary") or [])
-            )
+            checks.append(functools.partial(_summary_matches, key, values))
     return checks
 
 

@@ -68,7 +68,7 @@ def render_path(loc: tuple[Any, ...], prefix: str = "") -> str:
     return path or "<body>"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: Any) -> str:  # a pydantic ErrorDetails
     kind = error["type"]
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
