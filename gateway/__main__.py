@@ -18,7 +18,7 @@ from .settings import Settings
 from .version import VERSION
 
 DEMO_CLIENT_ID = "demo-client"
-DEMO_CLIENT_SECRET = "demo-secret"
+DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - the demo emulator's public credentials
 
 
 def _start_demo_emulator(
@@ -90,7 +90,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.demo:
         emulator_host = "127.0.0.1"
         webhook_secret = secrets.token_hex(32)  # this run only: the emulator signs, the gateway verifies
-        webhook_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host
+        webhook_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104 - a comparison
         webhook_url = f"http://{webhook_host}:{args.port}{settings.gateway_webhook_path}"
         _start_demo_emulator(emulator_host, args.emulator_port, args.seed,
                              webhook_url=webhook_url, webhook_secret=webhook_secret)

@@ -195,7 +195,7 @@ class IdempotencyStore:
     async def _release_lease(self, lease_key: str, token: str) -> None:
         try:
             await self._backend.release(lease_key, token)
-        except Exception as exc:  # the lease expires by itself after lock_ttl
+        except Exception as exc:  # noqa: BLE001 - the lease expires by itself after lock_ttl
             logger.warning("idempotency lease release failed: %s", type(exc).__name__)
 
 

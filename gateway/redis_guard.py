@@ -62,10 +62,11 @@ class RedisGuard:
 
     async def run(self, op: Callable[[], Awaitable[T]]) -> T:
         """``await op()`` bounded by ``timeout``; raises :class:`RedisUnavailable` on any failure."""
-        if self.opened_at is not None:
-            if self.probe is not None or self.clock() - self.opened_at < self.probe_interval:
-                raise RedisUnavailable("Redis circuit open")
-            # without a probe: let this call through as the trial
+        if self.opened_at is not None and (
+            self.probe is not None or self.clock() - self.opened_at < self.probe_interval
+        ):
+            raise RedisUnavailable("Redis circuit open")
+        # open without a probe and past the interval: this call goes through as the trial
         try:
             async with asyncio.timeout(self.timeout):
                 result = await op()
@@ -110,7 +111,7 @@ class RedisGuard:
                     await self.probe()
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - still down; probe again
+            except Exception:  # noqa: BLE001, S112 - still down; probe again
                 continue
             for hook in self.recovery_hooks:
                 try:

@@ -113,16 +113,13 @@ def record_error(span: trace.Span, error: BaseException) -> None:
 
 
 def _operation_attributes(record: Any) -> dict[str, Any]:
-    attributes: dict[str, Any] = {"gateway.upstream_calls": record.upstream_calls}
-    for attribute, value in (
-        ("graphql.operation.type", record.operation_type),
-        ("graphql.operation.name", record.operation_name),
-        ("gateway.operation.cost", record.cost),
-        ("gateway.outcome", record.outcome),
-    ):
-        if value is not None:
-            attributes[attribute] = value
-    return attributes
+    known = {
+        "graphql.operation.type": record.operation_type,
+        "graphql.operation.name": record.operation_name,
+        "gateway.operation.cost": record.cost,
+        "gateway.outcome": record.outcome,
+    }
+    return {"gateway.upstream_calls": record.upstream_calls, **{k: v for k, v in known.items() if v is not None}}
 
 
 class TracingMiddleware:

@@ -36,8 +36,7 @@ def populate_people(state: State, rng: random.Random, groups: list[dict]) -> Non
         for _ in range(rng.randint(3, 6)):
             employee = _employee(state, rng, group)
             family = [(employee["id"], "employee")]
-            for dependent in _dependents(state, rng, employee):
-                family.append((dependent["id"], "dependent"))
+            family.extend((dependent["id"], "dependent") for dependent in _dependents(state, rng, employee))
             _enroll(state, rng, lines, family)
     _snapshots(state, rng)
 

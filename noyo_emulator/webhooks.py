@@ -168,7 +168,7 @@ class WebhookDispatcher:
     async def wait_idle(self, timeout: float = 5.0) -> None:
         """Wait until nothing is pending (for tests and hooks); ``TimeoutError`` otherwise."""
         async with asyncio.timeout(timeout):
-            while self.pending:
+            while self.pending:  # noqa: ASYNC110 - a test hook polling the outbox
                 await asyncio.sleep(self.poll_interval / 2)
 
     # -- internals ------------------------------------------------------------

@@ -204,7 +204,7 @@ class RedisResponseStore:
 
 def response_store_from_url(url: str, namespace: str, *, max_entries: int, clock: Clock = time.time) -> ResponseStore:
     """``memory://`` -> :class:`MemoryResponseStore`; ``redis://...`` -> :class:`RedisResponseStore`."""
-    if url.startswith("redis://") or url.startswith("rediss://"):
+    if url.startswith(("redis://", "rediss://")):
         return RedisResponseStore(url, namespace, clock=clock)
     if url.startswith("memory://"):
         return MemoryResponseStore(max_entries, clock=clock)

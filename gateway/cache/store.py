@@ -137,7 +137,7 @@ class Cache:
         if generation is None:
             try:
                 (raw,) = await self.backend.mget([self.keys.generation_key(resource)])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - a backend failure degrades to a miss, never fails a read
                 self._backend_failed("read generation", resource, exc)
                 return
             generation = self._remember_generation(resource, raw)
@@ -154,7 +154,7 @@ class Cache:
         keys = [self.keys.entity_key(resource, i) for i in unique]
         try:
             await self.backend.delete_many(keys)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a backend failure is logged and dropped (see the class)
             self._backend_failed("delete", resource, exc, level=logging.ERROR)
         await self._invalidated([entity_tag(resource, i) for i in unique])
 
@@ -163,7 +163,7 @@ class Cache:
         one INCR of its generation counter, no SCAN. Old entries simply expire."""
         try:
             generation = await self.backend.incr(self.keys.generation_key(resource))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a backend failure is logged and dropped (see the class)
             self._backend_failed("invalidate", resource, exc, level=logging.ERROR)
         else:
             self._generations[resource] = generation
@@ -267,7 +267,7 @@ class Cache:
         keys.append(self.keys.generation_key(resource))
         try:
             raws = await self.backend.mget(keys)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a backend failure is logged and dropped (see the class)
             self._backend_failed("read", resource, exc)
             return {}, None
         generation = self._remember_generation(resource, raws[-1])
@@ -305,7 +305,7 @@ class Cache:
                 await self.backend.mset(found, backend_ttl(fresh_ttl, window))
             if not_found:
                 await self.backend.mset(not_found, backend_ttl(negative_ttl, 0))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - a backend failure is logged and dropped (see the class)
             self._backend_failed("write", resource, exc)
 
     async def _fetch_missing(
@@ -330,7 +330,7 @@ class Cache:
                 try:
                     got = await fetch(list(own))
                     batch = {i: got.get(i) for i in own}
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - handed to every waiter, then re-raised below
                     flight.reject(exc)
                     failures.append((exc, own))
                 else:

@@ -227,7 +227,7 @@ class Bus:
                         self._dispatch(channel[len(prefix):], message)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - any failure: reconnect with back-off
                 if self.healthy:
                     logger.warning("bus subscriber disconnected: %s", type(exc).__name__)
                 self.healthy = False

@@ -15,6 +15,7 @@ restarted one included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -170,10 +171,8 @@ class RedisIntake(Intake):
     async def close(self) -> None:
         for client in (self._client, self._reader):
             if client is not None:
-                try:
+                with contextlib.suppress(Exception):  # closing a broken connection
                     await client.aclose()
-                except Exception:  # noqa: BLE001 - closing a broken connection
-                    pass
 
     async def accept(self, key: str, message: dict[str, Any]) -> bool:
         payload = json.dumps(message, separators=(",", ":"))

@@ -68,7 +68,7 @@ class Poller:
                     self._seen = None  # another replica polls; start from a new baseline if we take over
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # Noyo or Redis failing: try again next time
+            except Exception as exc:  # noqa: BLE001 - Noyo or Redis failing: try again next time
                 logger.warning("poll failed: %s", type(exc).__name__)
             await asyncio.sleep(self.interval)
 

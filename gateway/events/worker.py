@@ -64,7 +64,7 @@ class EventWorker:
                 delay = self.backoff_base
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # the store is unreachable: wait and try again
+            except Exception as exc:  # noqa: BLE001 - the store is unreachable: wait and try again
                 logger.warning("event queue unreachable: %s", type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self.backoff_max)
@@ -90,7 +90,7 @@ class EventWorker:
                 await self.pipeline.process(message)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - retried with back-off, then dead-lettered
                 logger.warning("event %s (%s) attempt %d failed: %s", message.get("id"), message.get("type"),
                                attempt, type(exc).__name__)
                 await asyncio.sleep(min(self.backoff_base * 2 ** (attempt - delivery.deliveries), self.backoff_max))

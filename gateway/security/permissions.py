@@ -27,7 +27,7 @@ def principal_of(info: Info) -> Principal | None:
 class _RequiresRole(BasePermission):
     role = "admin"
     message = FORBIDDEN_MESSAGE
-    error_extensions = {"code": "FORBIDDEN"}
+    error_extensions = {"code": "FORBIDDEN"}  # noqa: RUF012 - Strawberry reads it per instance
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         principal = principal_of(info)

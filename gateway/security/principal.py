@@ -75,9 +75,7 @@ class Principal:
             return True
         if self.group_ids is not None and group_id is not None and str(group_id) in self.group_ids:
             return True
-        if self.org_ids is not None and organization_id is not None and str(organization_id) in self.org_ids:
-            return True
-        return False
+        return self.org_ids is not None and organization_id is not None and str(organization_id) in self.org_ids
 
     def rate_key(self) -> str:
         return f"{self.kind}:{self.subject}"

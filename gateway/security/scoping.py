@@ -120,7 +120,7 @@ def _keyed_loader(check: Callable[[str], Awaitable[bool]], inner: DataLoader, em
         allowed = await asyncio.gather(*(check(k) for k in keys))
         inside = [k for k, ok in zip(keys, allowed) if ok]
         values = dict(zip(inside, await inner.load_many(inside))) if inside else {}
-        return [values[k] if k in values else empty for k in keys]
+        return [values.get(k, empty) for k in keys]
 
     return DataLoader(load_fn=load)
 
