@@ -14,7 +14,7 @@ ASSETS := gateway/static/.built
 CONSOLE_SOURCES := $(shell find console/src -type f -not -path 'console/src/gql/*' 2>/dev/null) \
 	$(wildcard console/*.html console/*.ts console/tsconfig.json) schema.graphql
 
-.PHONY: install lock assets tools run emulator test bench schema wheel clean
+.PHONY: install lock check lint types assets tools run emulator test bench schema wheel clean
 
 # requirements.lock pins every transitive dependency; `make lock` regenerates it from pyproject.toml.
 $(STAMP): pyproject.toml requirements.lock
@@ -39,6 +39,18 @@ $(CHECKOV): requirements/checkov.txt | $(STAMP)
 $(AUDIT): $(AUDIT_DIR)/package-lock.json
 	npm ci --prefix $(AUDIT_DIR) --no-audit --no-fund --loglevel=error
 	touch $(AUDIT)
+
+# Code health: ruff (lint and format) and mypy, configured in pyproject.toml.
+LINTED := gateway noyo_emulator
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+
+types: $(STAMP)
+	$(VENV)/bin/mypy
+
+check: lint types
 
 # What the test suite needs beyond the Python environment.
 tools: $(CHECKOV) $(AUDIT)
