@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator, Awaitable, Callable, Iterable, Iterator, TypeVar
+from typing import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Protocol, TypeVar
 
 from .models import Page
 
@@ -10,7 +10,11 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
-R = TypeVar("R")
+class _Identified(Protocol):
+    id: str
+
+
+R = TypeVar("R", bound=_Identified)
 
 
 def page_params(offset: int = 0, page_size: int = DEFAULT_PAGE_SIZE) -> dict[str, int]:
@@ -29,7 +33,7 @@ def unique(ids: Iterable[str]) -> list[str]:
 
 def in_order(ids: list[str], records: Iterable[R]) -> list[R]:
     """``records`` ordered as ``ids`` (by their ``id``); ids without a record are skipped."""
-    by_id = {getattr(r, "id"): r for r in records}
+    by_id = {r.id: r for r in records}
     return [by_id[i] for i in ids if i in by_id]
 
 

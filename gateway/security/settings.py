@@ -69,7 +69,8 @@ class SecuritySettings(BaseSettings):
     )
     gateway_rate_limit: str = Field(
         default="120/minute",
-        description="Requests per principal, `N/second|minute|hour`; empty disables. Redis-backed with a redis:// cache.",
+        description="Requests per principal, `N/second|minute|hour`; empty disables. "
+        "Redis-backed with a redis:// cache.",
     )
     gateway_csrf_header: str = Field(
         default="",
