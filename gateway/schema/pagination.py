@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from typing import Annotated, Awaitable, Callable, Generic, Sequence, TypeVar
+from typing import Annotated, Any, Awaitable, Callable, Generic, Sequence, TypeVar
 
 import strawberry
 
@@ -152,7 +152,7 @@ def build_connection(nodes: Sequence[T], total: int, win: Window) -> Connection[
     )
 
 
-async def paginate(fetch: Fetch, args: PageArgs, convert: Callable[[object], T]) -> Connection[T]:
+async def paginate(fetch: Fetch, args: PageArgs, convert: Callable[[Any], T]) -> Connection[T]:
     """One page of the upstream list ``fetch`` serves, each item through ``convert``."""
     check_args(args)
     total = None
@@ -163,7 +163,7 @@ async def paginate(fetch: Fetch, args: PageArgs, convert: Callable[[object], T])
     return build_connection([convert(i) for i in items], total, win)
 
 
-def paginate_list(items: Sequence[object], args: PageArgs, convert: Callable[[object], T]) -> Connection[T]:
+def paginate_list(items: Sequence[Any], args: PageArgs, convert: Callable[[Any], T]) -> Connection[T]:
     """One page of a list already in memory (e.g. every record of a group, loaded once)."""
     win = window(args, len(items))
     return build_connection([convert(i) for i in items[win.offset:win.offset + win.limit]], len(items), win)

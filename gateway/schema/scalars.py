@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 import strawberry
 
@@ -91,6 +91,11 @@ def to_enum(enum_cls: type[E], value: Any) -> E | None:
             _reported.add(key)
             logger.warning("unknown upstream value %r for %s", raw, enum_cls.__name__)
         return enum_cls.__members__.get("UNKNOWN")
+
+
+def to_output_enum(enum_cls: type[E], value: Any) -> E:
+    """``to_enum`` for output enums: they carry ``UNKNOWN``, so the result is never None."""
+    return cast(E, to_enum(enum_cls, value))
 
 
 def to_enums(enum_cls: type[E], values: Any) -> list[E]:

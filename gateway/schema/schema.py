@@ -76,13 +76,14 @@ DEFAULT_EXTENSIONS = (
 
 def build_schema(**kwargs: Any) -> strawberry.Schema:
     """A schema with the gateway's extensions (or ``extensions=``); other ``kwargs`` pass to Strawberry."""
+    scalar_overrides: dict[Any, Any] = {**SCALAR_OVERRIDES, **kwargs.pop("scalar_overrides", {})}
     return GatewaySchema(
         query=kwargs.pop("query", Query),
         mutation=kwargs.pop("mutation", Mutation),
         subscription=kwargs.pop("subscription", Subscription),
         types=[DisconnectionReason, DisconnectionRejectionReason, *kwargs.pop("types", [])],
         extensions=kwargs.pop("extensions", DEFAULT_EXTENSIONS),
-        scalar_overrides={**SCALAR_OVERRIDES, **kwargs.pop("scalar_overrides", {})},
+        scalar_overrides=scalar_overrides,
         **kwargs,
     )
 

@@ -13,7 +13,7 @@ from gateway.noyo import models
 
 from ..carriers.types import Carrier
 from ..node import by_loader, noyo_id_field
-from ..scalars import from_epoch, to_enum
+from ..scalars import from_epoch, optional_id, to_enum
 from ..selection import selected_names
 from .enums import DisconnectionSourceType, DisconnectionStatus
 
@@ -58,13 +58,13 @@ class DisconnectionRequest(relay.Node):
             version=r.version,
             status=to_enum(DisconnectionStatus, r.status),
             source_type=to_enum(DisconnectionSourceType, r.source_type),
-            source_id=r.source_id,
+            source_id=optional_id(r.source_id),
             source_date=r.source_date,
             effective_end_date=r.effective_end_date,
-            group_id=r.group_id,
+            group_id=optional_id(r.group_id),
             group_name=r.group_name,
             carrier_id=strawberry.ID(r.carrier_id),
-            organization_id=r.organization_id,
+            organization_id=optional_id(r.organization_id),
             created=from_epoch(r.created),
             modified=from_epoch(r.modified),
             decided=from_epoch(r.decided),

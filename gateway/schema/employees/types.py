@@ -19,7 +19,7 @@ from gateway.security.phi import PhiField
 from ..carriers.enums import LineOfCoverage
 from ..carriers.types import Carrier
 from ..node import by_loader, noyo_id_field
-from ..scalars import from_epoch, to_date, to_enum
+from ..scalars import from_epoch, optional_id, to_date, to_enum, to_output_enum
 from .enums import EmploymentStatus, EnrollmentStatus, IndividualType
 
 if TYPE_CHECKING:
@@ -91,8 +91,8 @@ class IndividualEnrollment:
             individual_id=strawberry.ID(e.individual_id),
             individual_type=to_enum(IndividualType, e.individual_type),
             line_of_coverage=to_enum(LineOfCoverage, e.line_of_coverage),
-            status=to_enum(EnrollmentStatus, e.status),
-            plan_id=e.plan_id,
+            status=to_output_enum(EnrollmentStatus, e.status),
+            plan_id=optional_id(e.plan_id),
             effective_start_date=e.effective_start_date,
             effective_end_date=e.effective_end_date,
         )

@@ -12,7 +12,7 @@ from gateway.noyo import models
 
 from ..carriers.types import Carrier
 from ..node import by_loader, noyo_id_field
-from ..scalars import from_epoch, to_enum
+from ..scalars import from_epoch, optional_id, to_enum, to_output_enum
 from .enums import ConnectionStatus, GroupConnectionRequestType
 
 
@@ -35,8 +35,8 @@ class GroupCarrierConnection(relay.Node):
     def from_model(cls, c: models.GroupConnection) -> GroupCarrierConnection:
         return cls(
             id=c.id,
-            status=to_enum(ConnectionStatus, c.status),
-            group_id=c.group_id,
+            status=to_output_enum(ConnectionStatus, c.status),
+            group_id=optional_id(c.group_id),
             carrier_id=strawberry.ID(c.carrier_id),
             carrier_group_id=c.group_data.carrier_group_id if c.group_data else None,
             request_type=to_enum(GroupConnectionRequestType, c.request_type) if c.request_type else None,

@@ -16,7 +16,7 @@ from ..disconnections.enums import DisconnectionStatus
 from ..disconnections.types import DisconnectionRequest
 from ..node import by_loader, noyo_id_field
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate_list
-from ..scalars import from_epoch
+from ..scalars import from_epoch, optional_id
 from ..snapshots.queries import snapshot_page, snapshot_params
 from ..snapshots.types import MemberSnapshot
 from .connection_types import GroupCarrierConnection
@@ -51,7 +51,7 @@ class Group(relay.Node):
             name=g.name,
             dba_name=g.dba_name,
             sic_code=g.sic_code,
-            organization_id=g.organization_id,
+            organization_id=optional_id(g.organization_id),
             created=from_epoch(g.created),
             modified=from_epoch(g.modified),
         )

@@ -130,19 +130,19 @@ class SnapshotMutations:
         omitted_coverage_handling: HandlingArg = None,
         idempotency_key: IdempotencyKey = None,
     ) -> SubmitMemberSnapshotPayload:
-        group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+        noyo_group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
             return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems))
         body = translation.body
 
         async def attempt() -> Outcome:
-            return await _call(info, lambda: info.context.noyo.create_member_snapshot(str(group_id), body), translation)
+            return await _call(info, lambda: info.context.noyo.create_member_snapshot(noyo_group_id, body), translation)
 
         scope = writes.idempotency_scope("submitMemberSnapshot", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, {"group_id": str(group_id), "body": body},
+            info.context.services.idempotency, scope, idempotency_key, {"group_id": noyo_group_id, "body": body},
             attempt, recordable=_recordable,
-            reconciler=reconcile.snapshot_created(info.context.noyo, str(group_id), body),
+            reconciler=reconcile.snapshot_created(info.context.noyo, noyo_group_id, body),
         )
         if not outcome.ok or outcome.record is None:
             return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[],
@@ -165,12 +165,12 @@ class SnapshotMutations:
         snapshot: SnapshotArg,
         omitted_coverage_handling: HandlingArg = None,
     ) -> TestMemberSnapshotPayload:
-        group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
+        noyo_group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
             return TestMemberSnapshotPayload(test_result=None, errors=from_write_errors(problems))
         body = translation.body
         outcome = await _call(
-            info, lambda: info.context.noyo.test_member_snapshot(str(group_id), {"member_snapshot": body}), translation
+            info, lambda: info.context.noyo.test_member_snapshot(noyo_group_id, {"member_snapshot": body}), translation
         )
         if not outcome.ok or outcome.record is None:
             return TestMemberSnapshotPayload(test_result=None, errors=from_write_errors(outcome.errors))

@@ -13,7 +13,7 @@ from gateway.noyo import models
 from ..carriers.types import Carrier
 from ..employees.types import Employee
 from ..node import by_loader, noyo_id_field
-from ..scalars import from_epoch, to_enum
+from ..scalars import from_epoch, to_enum, to_output_enum
 from .enums import FulfillmentStatus, MemberSnapshotStatus
 
 
@@ -55,7 +55,7 @@ class MemberSnapshot(relay.Node):
             modified=from_epoch(s.modified),
             fulfillment=[
                 CarrierFulfillment(
-                    status=to_enum(FulfillmentStatus, f.status),
+                    status=to_output_enum(FulfillmentStatus, f.status),
                     errors=list(f.errors),
                     carrier_id=strawberry.ID(f.carrier_id),
                 )
