@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import secrets
 import os
+import secrets
 import sys
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import uvicorn
 from pydantic import SecretStr
@@ -36,7 +36,11 @@ def _start_demo_emulator(
 
     emulator = create_emulator(seed=seed, webhook_url=webhook_url, webhook_secret=webhook_secret)
     config = uvicorn.Config(
-        emulator, host=host, port=port, log_level="warning", lifespan="on",
+        emulator,
+        host=host,
+        port=port,
+        log_level="warning",
+        lifespan="on",
         log_config=None,  # our root handler: JSON lines, redacted
     )
     server = uvicorn.Server(config)
@@ -52,8 +56,13 @@ def _start_demo_emulator(
 
 #: What the demo changes (exported to the environment for the worker processes).
 DEMO_SETTINGS = [
-    "noyo_base_url", "noyo_token_url", "noyo_client_id", "noyo_client_secret",
-    "gateway_allow_anonymous", "gateway_anonymous_role", "gateway_anonymous_scopes",
+    "noyo_base_url",
+    "noyo_token_url",
+    "noyo_client_id",
+    "noyo_client_secret",
+    "gateway_allow_anonymous",
+    "gateway_anonymous_role",
+    "gateway_anonymous_scopes",
 ]
 
 
@@ -92,13 +101,13 @@ def serve(args: argparse.Namespace) -> int:
         webhook_secret = secrets.token_hex(32)  # this run only: the emulator signs, the gateway verifies
         webhook_host = "127.0.0.1" if args.host in ("0.0.0.0", "::", "") else args.host  # noqa: S104 - a comparison
         webhook_url = f"http://{webhook_host}:{args.port}{settings.gateway_webhook_path}"
-        _start_demo_emulator(emulator_host, args.emulator_port, args.seed,
-                             webhook_url=webhook_url, webhook_secret=webhook_secret)
+        _start_demo_emulator(
+            emulator_host, args.emulator_port, args.seed, webhook_url=webhook_url, webhook_secret=webhook_secret
+        )
         emulator_url = f"http://{emulator_host}:{args.emulator_port}"
         settings = demo_settings(settings, emulator_url, webhook_secret)
         _export(settings, [*DEMO_SETTINGS, "gateway_webhook_secrets"])
-        print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed}), webhooks to {webhook_url}",
-              file=sys.stderr)
+        print(f"demo: Noyo emulator on {emulator_url} (seed {args.seed}), webhooks to {webhook_url}", file=sys.stderr)
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql", file=sys.stderr)
     from .security.production import UnsafeConfiguration
 
@@ -108,8 +117,10 @@ def serve(args: argparse.Namespace) -> int:
         print(f"noyo-gateway: {exc}", file=sys.stderr)
         return 2
     if args.workers > 1 and settings.gateway_cache_url.startswith("memory://"):
-        print("noyo-gateway: memory:// is per process; several workers want GATEWAY_CACHE_URL=redis://...",
-              file=sys.stderr)
+        print(
+            "noyo-gateway: memory:// is per process; several workers want GATEWAY_CACHE_URL=redis://...",
+            file=sys.stderr,
+        )
     from .tracing import configure_tracing
 
     # One worker serves the app built here; several each build their own (and their own tracing).

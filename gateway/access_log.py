@@ -20,8 +20,9 @@ import contextvars
 import datetime as dt
 import logging
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any, Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
@@ -78,7 +79,7 @@ def count_upstream_call() -> None:
 
 
 def _timestamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _caller(principal: Any) -> str | None:
@@ -123,7 +124,11 @@ class AccessLogMiddleware:
             record.caller = _caller(scope.get(PRINCIPAL_SCOPE_KEY))
             fields = {"time": _timestamp(), **{name: getattr(record, name) for name in _FIELDS}}
             logger.info(
-                "%s %s %s %.1fms", record.method, record.path, record.status, record.duration_ms,
+                "%s %s %s %.1fms",
+                record.method,
+                record.path,
+                record.status,
+                record.duration_ms,
                 extra={"access": fields},
             )
 
@@ -151,4 +156,11 @@ class AccessLogExtension(SchemaExtension):
             )
 
 
-__all__ = ["PRINCIPAL_SCOPE_KEY", "AccessLogExtension", "AccessLogMiddleware", "AccessRecord", "annotate", "count_upstream_call"]
+__all__ = [
+    "PRINCIPAL_SCOPE_KEY",
+    "AccessLogExtension",
+    "AccessLogMiddleware",
+    "AccessRecord",
+    "annotate",
+    "count_upstream_call",
+]

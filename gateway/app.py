@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import Any
 
 import httpx
 from starlette.applications import Starlette
@@ -15,17 +16,16 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
 from .access_log import AccessLogMiddleware, count_upstream_call
-from .tracing import TracingMiddleware
 from .cache import Cache, cache_from_settings
 from .cache.response_stores import MemoryResponseStore
 from .cache.responses import ResponseCache
 from .console import console_documents, console_routes
-from .redis_guard import Guarded, RedisGuard
 from .events import Bus
 from .events.runtime import EventRuntime, webhook_endpoint
 from .idempotency import IdempotencyStore
 from .metrics import GatewayMetrics
 from .noyo import NoyoClient
+from .redis_guard import Guarded, RedisGuard
 from .security.authn import Authenticator
 from .security.logging import install_redaction
 from .security.middleware import SecurityMiddleware
@@ -33,6 +33,7 @@ from .security.persisted import PersistedQueries, load_trusted_documents
 from .security.production import check_production
 from .security.ratelimit import limiter_for
 from .settings import Settings
+from .tracing import TracingMiddleware
 
 logger = logging.getLogger("gateway")
 
@@ -100,8 +101,9 @@ def create_app(
     authenticator = Authenticator(settings)
     trusted = load_trusted_documents(settings.gateway_trusted_documents) if settings.gateway_trusted_documents else None
     guard, probe_client = _redis_guard(settings)
-    limiter = limiter_for(settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace,
-                          guard)
+    limiter = limiter_for(
+        settings.gateway_rate_limit, settings.gateway_cache_url, settings.gateway_cache_namespace, guard
+    )
     graphql = GatewayGraphQL(schema, settings=settings, authenticator=authenticator)
     metrics = GatewayMetrics() if settings.gateway_metrics_enabled else None
     if metrics is not None:
@@ -133,8 +135,9 @@ def create_app(
         graphql.responses, graphql.metrics = responses, metrics
         if metrics is not None and responses is not None:
             metrics.response_cache_stats = responses.stats
-        events = EventRuntime(settings, noyo, cache, bus, metrics=metrics,
-                              droppers=(responses.drop,) if responses is not None else ())
+        events = EventRuntime(
+            settings, noyo, cache, bus, metrics=metrics, droppers=(responses.drop,) if responses is not None else ()
+        )
         app.state.services = Services(settings, noyo, cache, idempotency, bus, metrics, responses, events)
         graphql.persisted = PersistedQueries(trusted, cache, settings.gateway_apq_ttl, builtin_documents)
         await events.start()
@@ -173,7 +176,9 @@ def create_app(
         degraded = ["redis"] if redis != "ok" or guard.degraded else []
         if degraded:
             logger.warning("readiness: degraded (Redis unavailable)")
-        return JSONResponse({"status": "ready", "degraded": degraded, "redis": redis if not degraded else "unavailable"})
+        return JSONResponse(
+            {"status": "ready", "degraded": degraded, "redis": redis if not degraded else "unavailable"}
+        )
 
     async def metrics_endpoint(request: Request) -> Response:
         assert metrics is not None
@@ -196,7 +201,11 @@ def create_app(
     if settings.webhook_secrets:  # Noyo's webhooks: signed, so outside GraphQL authentication
         routes.append(Route(settings.gateway_webhook_path, webhook_endpoint, methods=["POST"]))
     security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(TracingMiddleware), Middleware(AccessLogMiddleware), security])
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(TracingMiddleware), Middleware(AccessLogMiddleware), security],
+    )
     app.state.settings = settings
     return app
 
@@ -211,8 +220,12 @@ def _redis_guard(settings: Settings) -> tuple[RedisGuard | None, Any]:
 
     timeout = settings.gateway_redis_timeout
     client = aioredis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
-    guard = RedisGuard(timeout=timeout, failures=settings.gateway_redis_breaker_failures,
-                       probe_interval=settings.gateway_redis_probe_interval, probe=client.ping)
+    guard = RedisGuard(
+        timeout=timeout,
+        failures=settings.gateway_redis_breaker_failures,
+        probe_interval=settings.gateway_redis_probe_interval,
+        probe=client.ping,
+    )
     return guard, client
 
 

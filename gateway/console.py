@@ -42,9 +42,11 @@ NOT_BUILT = (
 
 def content_security_policy(style_nonce: str | None = None) -> str:
     """The policy of every page: nothing but the gateway's own origin (and inline ``data:`` media)."""
-    styles = [f"style-src 'self' 'nonce-{style_nonce}'", "style-src-attr 'unsafe-inline'"] if style_nonce else [
-        "style-src 'self'"
-    ]
+    styles = (
+        [f"style-src 'self' 'nonce-{style_nonce}'", "style-src-attr 'unsafe-inline'"]
+        if style_nonce
+        else ["style-src 'self'"]
+    )
     return "; ".join(
         [
             "default-src 'self'",

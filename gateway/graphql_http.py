@@ -64,8 +64,10 @@ def is_request_error(payload: Any) -> bool:
     if not isinstance(payload, dict) or payload.get("data") is not None:
         return False
     errors = payload.get("errors")
-    return isinstance(errors, list) and bool(errors) and all(
-        isinstance(error, dict) and not error.get("path") for error in errors
+    return (
+        isinstance(errors, list)
+        and bool(errors)
+        and all(isinstance(error, dict) and not error.get("path") for error in errors)
     )
 
 

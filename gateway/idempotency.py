@@ -79,9 +79,7 @@ class IdempotencyKeyInUse(Exception):
 class IdempotencyStore:
     """Records of idempotent writes keyed by (scope, key); see the module docstring."""
 
-    def __init__(
-        self, cache: Cache, *, ttl: int = 86400, lock_ttl: float = 60.0, lock_poll: float = 0.02
-    ) -> None:
+    def __init__(self, cache: Cache, *, ttl: int = 86400, lock_ttl: float = 60.0, lock_poll: float = 0.02) -> None:
         self.cache = cache
         self.ttl = ttl
         self.lock_ttl = lock_ttl

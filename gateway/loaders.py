@@ -31,14 +31,16 @@ Cache resources (for invalidation by the write path): the entity resources in
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from strawberry.dataloader import DataLoader
 
 from gateway.cache import RESOURCE_TTL_SETTINGS
-from gateway.cache.resources import (  # noqa: F401 - re-exported: the loaders' resource names
+from gateway.cache.reads import ReadLog
+from gateway.cache.resources import (
     COVERAGES_BY_EMPLOYEE,
     LIST_CARRIERS,
     LIST_DISCONNECTIONS,
@@ -46,11 +48,9 @@ from gateway.cache.resources import (  # noqa: F401 - re-exported: the loaders' 
     LIST_SNAPSHOTS,
     SNAPSHOT_DETAIL,
 )
-from gateway.cache.reads import ReadLog
 from gateway.cache.validated import validator
-from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages
+from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages, models
 from gateway.noyo.pagination import MAX_PAGE_SIZE, chunked
-from gateway.noyo import models
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,7 +78,11 @@ class _Source:
     """Noyo + cache + settings: the read-through primitives every loader uses."""
 
     def __init__(
-        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None,
+        self,
+        noyo: Any,
+        cache: Any,
+        settings: Any,
+        on_stale: Callable[[StaleNote], None] | None,
         reads: ReadLog | None = None,
     ) -> None:
         self.noyo = noyo
@@ -109,13 +113,23 @@ class _Source:
     ) -> dict[str, Any]:
         """JSON values of ``keys`` (None = not found): cache first, ONE ``fetch(misses)``."""
         return await self.cache.fetch_many(
-            resource, keys, fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale,
+            resource,
+            keys,
+            fetch,
+            ttl=self.ttl(resource),
+            stale_on=TRANSIENT_ERRORS,
+            on_stale=self.stale,
             reads=self.reads,
         )
 
     async def read_one(self, resource: str, params: Mapping[str, Any], fetch: Callable[[], Awaitable[Any]]) -> Any:
         return await self.cache.fetch_one(
-            resource, dict(params), fetch, ttl=self.ttl(resource), stale_on=TRANSIENT_ERRORS, on_stale=self.stale,
+            resource,
+            dict(params),
+            fetch,
+            ttl=self.ttl(resource),
+            stale_on=TRANSIENT_ERRORS,
+            on_stale=self.stale,
             reads=self.reads,
         )
 
@@ -249,7 +263,9 @@ async def _all_items(fetch_page: Callable[[int, int], Awaitable[models.Page[M]]]
     return [item async for item in iterate_pages(fetch_page)]
 
 
-def ConnectionsByGroupIdLoader(s: _Source, prime: DataLoader[str, Any]) -> DataLoader[str, list[models.GroupConnection]]:
+def ConnectionsByGroupIdLoader(
+    s: _Source, prime: DataLoader[str, Any]
+) -> DataLoader[str, list[models.GroupConnection]]:
     async def fetch_all(group_id: str) -> list[models.GroupConnection]:
         return await _all_items(lambda o, n: s.noyo.list_group_connections(group_id, offset=o, page_size=n))
 
@@ -260,9 +276,7 @@ def DisconnectionRequestsByGroupIdLoader(
     s: _Source, prime: DataLoader[str, Any]
 ) -> DataLoader[str, list[models.DisconnectionRequest]]:
     async def fetch_all(group_id: str) -> list[models.DisconnectionRequest]:
-        return await _all_items(
-            lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n)
-        )
+        return await _all_items(lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n))
 
     batched = fetch_disconnections_of_groups(s) if s.settings.noyo_disconnections_group_id_csv else None
     return _list_loader(
@@ -342,7 +356,11 @@ class Loaders:
     """Every loader and list fetcher of one GraphQL request."""
 
     def __init__(
-        self, noyo: Any, cache: Any, settings: Any, on_stale: Callable[[StaleNote], None] | None = None,
+        self,
+        noyo: Any,
+        cache: Any,
+        settings: Any,
+        on_stale: Callable[[StaleNote], None] | None = None,
         reads: ReadLog | None = None,
     ) -> None:
         s = self._source = _Source(noyo, cache, settings, on_stale, reads)
@@ -393,8 +411,14 @@ class Loaders:
     async def groups_page(self, params: Mapping[str, Any], offset: int, limit: int) -> tuple[list[models.Group], int]:
         """Groups by ``company``/``carrier_id``; returns ``(items, total)``."""
         return await self._page(
-            LIST_GROUPS, "group", models.Group, params, offset, limit,
-            self._source.noyo.list_groups, self.group_by_id,
+            LIST_GROUPS,
+            "group",
+            models.Group,
+            params,
+            offset,
+            limit,
+            self._source.noyo.list_groups,
+            self.group_by_id,
         )
 
     async def disconnection_requests_page(
@@ -402,8 +426,14 @@ class Loaders:
     ) -> tuple[list[models.DisconnectionRequest], int]:
         """Disconnection requests by the client's filter keywords; returns ``(items, total)``."""
         return await self._page(
-            LIST_DISCONNECTIONS, "disconnection", models.DisconnectionRequest, params, offset, limit,
-            self._source.noyo.list_disconnection_requests, self.disconnection_request_by_id,
+            LIST_DISCONNECTIONS,
+            "disconnection",
+            models.DisconnectionRequest,
+            params,
+            offset,
+            limit,
+            self._source.noyo.list_disconnection_requests,
+            self.disconnection_request_by_id,
         )
 
     async def member_snapshots_page(
@@ -411,8 +441,14 @@ class Loaders:
     ) -> tuple[list[models.MemberSnapshot], int]:
         """Member snapshots by ``group_id``/``employee_id``/``status``; returns ``(items, total)``."""
         return await self._page(
-            LIST_SNAPSHOTS, "snapshot", models.MemberSnapshot, params, offset, limit,
-            self._source.noyo.list_member_snapshots, self.member_snapshot_by_id,
+            LIST_SNAPSHOTS,
+            "snapshot",
+            models.MemberSnapshot,
+            params,
+            offset,
+            limit,
+            self._source.noyo.list_member_snapshots,
+            self.member_snapshot_by_id,
         )
 
     async def carriers_all(self) -> list[models.Carrier]:

@@ -211,10 +211,14 @@ class GatewayMetrics:
     def watch_redis(self, guard: Any) -> None:
         """Export the Redis circuit: 1 while open (the gateway runs degraded on local state), and
         how often it opened."""
-        degraded = Gauge(f"{PREFIX}_redis_degraded", "1 while Redis is considered unavailable (circuit open).",
-                         registry=self.registry)
-        opened = Gauge(f"{PREFIX}_redis_circuit_opened", "Times the Redis circuit opened since start.",
-                       registry=self.registry)
+        degraded = Gauge(
+            f"{PREFIX}_redis_degraded",
+            "1 while Redis is considered unavailable (circuit open).",
+            registry=self.registry,
+        )
+        opened = Gauge(
+            f"{PREFIX}_redis_circuit_opened", "Times the Redis circuit opened since start.", registry=self.registry
+        )
         degraded.set_function(lambda: 1.0 if guard is not None and guard.degraded else 0.0)
         opened.set_function(lambda: float(guard.opened_count) if guard is not None else 0.0)
 
@@ -224,7 +228,7 @@ class GatewayMetrics:
             method, path = method.upper(), path_label(template)
             self.upstream_requests.labels(method, path, str(outcome)).inc()
             self.upstream_seconds.labels(method, path).observe(max(seconds, 0.0))
-        except Exception:  # noqa: BLE001 - metrics must not break a Noyo call
+        except Exception:
             logger.exception("metrics: upstream observation failed")
 
     def observe_token_fetch(self, outcome: str, seconds: float) -> None:

@@ -34,10 +34,16 @@ def disconnection_created(noyo: Any, body: dict[str, Any]) -> Reconciler:
     group_id, carrier_id = body["group_id"], body["carrier_id"]
 
     async def find() -> dict[str, Any] | None:
-        page = await noyo.list_disconnection_requests(group_id=group_id, carrier_ids=[carrier_id],
-                                                      status="processing", page_size=20)
-        found = [r for r in page.items if r.group_id == group_id and r.carrier_id == carrier_id
-                 and str(r.effective_end_date or "") == str(body.get("effective_end_date") or "")]
+        page = await noyo.list_disconnection_requests(
+            group_id=group_id, carrier_ids=[carrier_id], status="processing", page_size=20
+        )
+        found = [
+            r
+            for r in page.items
+            if r.group_id == group_id
+            and r.carrier_id == carrier_id
+            and str(r.effective_end_date or "") == str(body.get("effective_end_date") or "")
+        ]
         if len(found) > 1:
             raise Undecidable(*(f"disconnection request {r.id}" for r in found))
         return _json(found[0]) if found else None

@@ -15,7 +15,6 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsS
 from gateway.events.settings import EventSettings
 from gateway.security.settings import SecuritySettings
 
-
 SECRETS_DIR_VARIABLE = "GATEWAY_SECRETS_DIR"
 
 
@@ -94,9 +93,7 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
     gateway_cache_ttl_disconnections: int = Field(
         default=60, ge=0, description="Freshness of group disconnection requests, in seconds."
     )
-    gateway_cache_ttl_snapshots: int = Field(
-        default=30, ge=0, description="Freshness of member snapshots, in seconds."
-    )
+    gateway_cache_ttl_snapshots: int = Field(default=30, ge=0, description="Freshness of member snapshots, in seconds.")
     gateway_cache_ttl_employees: int = Field(default=300, ge=0, description="Freshness of employees, in seconds.")
     gateway_cache_ttl_lists: int = Field(default=30, ge=0, description="Freshness of cached list pages, in seconds.")
     gateway_stale_if_error_seconds: int = Field(
@@ -112,12 +109,14 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
 
     # -- Redis faults (timeouts, circuit breaker, local fallbacks) -------------------------
     gateway_redis_timeout: float = Field(
-        default=0.2, gt=0,
+        default=0.2,
+        gt=0,
         description="Seconds one Redis operation may take before it counts as failed (cache, idempotency, "
         "rate limits, response cache).",
     )
     gateway_redis_breaker_failures: int = Field(
-        default=3, ge=1,
+        default=3,
+        ge=1,
         description="Consecutive Redis failures that open the circuit: Redis is then skipped (local cache and "
         "rate limiter, keyed writes refused) until a background PING succeeds.",
     )
@@ -158,14 +157,16 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         description="Cache whole query responses (keyed by document, variables and the caller's permissions).",
     )
     gateway_response_cache_max_ttl: int = Field(
-        default=300, ge=1,
+        default=300,
+        ge=1,
         description="Upper bound of a cached response's life in seconds; the shortest TTL of what it read wins.",
     )
     gateway_response_cache_max_entries: int = Field(
         default=10_000, ge=1, description="Responses kept per process with memory:// (least recently used go first)."
     )
     gateway_upstream_fanout_limit: int = Field(
-        default=50, ge=1,
+        default=50,
+        ge=1,
         description="Per-record upstream calls one request may run at once (lists Noyo cannot batch).",
     )
     noyo_disconnections_group_id_csv: bool = Field(

@@ -144,7 +144,10 @@ class TracingMiddleware:
 
         try:
             with tracer().start_as_current_span(
-                f"{method} {path}", kind=SpanKind.SERVER, record_exception=False, set_status_on_exception=False,
+                f"{method} {path}",
+                kind=SpanKind.SERVER,
+                record_exception=False,
+                set_status_on_exception=False,
                 attributes={"http.request.method": method, "url.path": path, "url.scheme": scope.get("scheme", "http")},
             ) as span:
                 try:

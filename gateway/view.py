@@ -31,15 +31,15 @@ import urllib.parse
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from cross_web import HTTPException
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
@@ -49,6 +49,7 @@ from .access_log import annotate
 from .cache.responses import ResponseCache, document_hash, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, response_media_type
+from .schema.live import refresh_context
 from .security.authn import AuthenticationError, Authenticator
 from .security.connection import authenticate_connection, parse_origins, token_expiry
 from .security.middleware import PRINCIPAL_SCOPE_KEY
@@ -56,13 +57,12 @@ from .security.persisted import PersistedQueries, PersistedQueryError, normalise
 from .security.principal import NOBODY, Principal
 from .security.scoping import scope_context
 from .settings import Settings
-from .schema.live import refresh_context
 from .websocket import GatewayWSHandler, TextWebSocketAdapter
 
 logger = logging.getLogger("gateway.view")
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
-TOKEN_LIMIT_TEXT = "Document contains more than"  # graphql-core's parser, past ``max_tokens``
+TOKEN_LIMIT_TEXT = "Document contains more than"  # noqa: S105 - graphql-core's parser, past ``max_tokens``
 
 
 def strip_suggestions(message: str) -> str:
@@ -163,7 +163,7 @@ class GatewayGraphQL(GraphQL):
     """Strawberry's ASGI view, building our per-request context; GraphiQL is the bundled page."""
 
     graphql_transport_ws_handler_class = GatewayWSHandler
-    websocket_adapter_class = TextWebSocketAdapter  # type: ignore[assignment]
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(
         self,
@@ -212,8 +212,12 @@ class GatewayGraphQL(GraphQL):
             await self._respond(scope, receive, send, None)
             return
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
-        key = responses.key(operation.digest, operation.operation_name, operation.variables,
-                            principal if isinstance(principal, Principal) else NOBODY)
+        key = responses.key(
+            operation.digest,
+            operation.operation_name,
+            operation.variables,
+            principal if isinstance(principal, Principal) else NOBODY,
+        )
         conditional = operation.persisted and scope["method"] == "GET"
         stored = await responses.lookup(key)
         if stored is None:
@@ -277,7 +281,8 @@ class GatewayGraphQL(GraphQL):
             if pending is not None and pending.body is not None and response.status_code == 200:
                 assert self.responses is not None
                 stored = pending.stored = await self.responses.save(
-                    pending.key, pending.body, pending.context.reads, pending.started_at)
+                    pending.key, pending.body, pending.context.reads, pending.started_at
+                )
                 response.headers["x-response-cache"] = "miss"
                 if stored is not None and pending.conditional:
                     response.headers["etag"] = stored.etag
@@ -321,9 +326,7 @@ class GatewayGraphQL(GraphQL):
         """Authenticate ``connection_init``'s payload like HTTP headers; refuse (4403) otherwise."""
         client = getattr(getattr(context.request, "client", None), "host", None) or "unknown"
         try:
-            principal, expires_at = await authenticate_connection(
-                self.authenticator, context.connection_params, client
-            )
+            principal, expires_at = await authenticate_connection(self.authenticator, context.connection_params, client)
         except AuthenticationError as exc:
             logger.info("refused a WebSocket connection: %s", exc.message)
             raise ConnectionRejectionError({"message": exc.message, "code": "UNAUTHENTICATED"}) from None
@@ -351,30 +354,34 @@ class GatewayGraphQL(GraphQL):
         if len(request_data) > limit:
             raise HTTPException(400, "Too many operations")
 
-    async def execute_single(self, request: Any, request_adapter: Any, sub_response: Any, context: Any,
-                             root_value: Any, request_data: Any) -> ExecutionResult:
+    async def execute_single(
+        self, request: Any, request_adapter: Any, sub_response: Any, context: Any, root_value: Any, request_data: Any
+    ) -> ExecutionResult:
         refused = await self._resolve_persisted(request_data)
         if refused is not None:
             return refused
-        result = await super().execute_single(request, request_adapter, sub_response, context, root_value,
-                                              request_data)
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
         pending = _PENDING.get()
         if pending is not None:
             pending.context = context
             pending.cacheable = (
-                not result.errors and getattr(context, "operation", None) == "query"
-                and not getattr(context, "stale", None) and not context.reads.empty
+                not result.errors
+                and getattr(context, "operation", None) == "query"
+                and not getattr(context, "stale", None)
+                and not context.reads.empty
             )
         return result
 
-    async def execute_operation(self, request: Any, request_adapter: Any, request_data: Any, context: Any,
-                                root_value: Any, sub_response: Any) -> Any:
+    async def execute_operation(
+        self, request: Any, request_adapter: Any, request_data: Any, context: Any, root_value: Any, sub_response: Any
+    ) -> Any:
         if not isinstance(request_data, list) and self._get_stream_transport(request_data.protocol):
             refused = await self._resolve_persisted(request_data)  # an event stream runs no execute_single
             if refused is not None:
                 return refused
-        return await super().execute_operation(request, request_adapter, request_data, context, root_value,
-                                               sub_response)
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
 
     async def _resolve_persisted(self, request_data: Any) -> ExecutionResult | None:
         try:
@@ -386,7 +393,8 @@ class GatewayGraphQL(GraphQL):
 
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         data = await super().process_result(request, result)
-        for error in data.get("errors") or []:
+        errors = cast("list[dict[str, Any]]", data.get("errors") or [])
+        for error in errors:
             extensions = error.setdefault("extensions", {})
             if not extensions.get("code"):  # the parser's errors come back before any extension ran
                 too_large = TOKEN_LIMIT_TEXT in error["message"]

@@ -23,11 +23,11 @@ import dataclasses
 import logging
 import time
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, cast
 
 from graphql import OperationType, get_operation_ast, parse
-from starlette.websockets import WebSocketDisconnect
 from graphql.error import GraphQLSyntaxError
+from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
@@ -60,10 +60,11 @@ class TextWebSocketAdapter(ASGIWebSocketAdapter):
 class GatewayWSHandler(BaseGraphQLTransportWSHandler):
     """See the module docstring. ``view`` is a ``gateway.view.GatewayGraphQL``."""
 
+    view: Any  # the GatewayGraphQL view (its settings, its persisted documents)
     _connection_context: Any = None
     _tasks: tuple[asyncio.Task[None], ...] = ()
 
-    @property  # type: ignore[override]
+    @property
     def context(self) -> Any:
         """The running operation's context, or the connection's outside operations."""
         return _operation_context.get(self._connection_context)
@@ -90,7 +91,7 @@ class GatewayWSHandler(BaseGraphQLTransportWSHandler):
         if self.connection_acknowledged and message.get("id") not in self.operations:
             refusal = await self._check(message.get("payload"))
             if refusal is not None:
-                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal]})
+                await self.send_message(cast(Any, {"id": message["id"], "type": "error", "payload": [refusal]}))
                 return
         await super().handle_subscribe(message)
 
@@ -151,4 +152,4 @@ class GatewayWSHandler(BaseGraphQLTransportWSHandler):
             await self.websocket.close(*TOKEN_EXPIRED)
 
 
-__all__ = ["GatewayWSHandler", "TOKEN_EXPIRED", "TextWebSocketAdapter"]
+__all__ = ["TOKEN_EXPIRED", "GatewayWSHandler", "TextWebSocketAdapter"]

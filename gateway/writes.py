@@ -21,12 +21,12 @@ from __future__ import annotations
 import enum
 import logging
 import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterable, Mapping
+from typing import Any
 
 from gateway.idempotency import (
     IdempotencyKeyInUse,
-    IdempotencyKeyReused,
     IdempotencyStore,
     IdempotencyUnavailable,
     fingerprint,
@@ -38,7 +38,6 @@ logger = logging.getLogger("gateway.writes")
 
 Path = tuple[str, ...]
 REDACTED = "[redacted]"
-
 
 
 class ErrorCode(str, enum.Enum):
@@ -66,8 +65,12 @@ _CLIENT_ERRORS: dict[type[noyo_errors.NoyoError], str] = {
     noyo_errors.NoyoForbidden: ErrorCode.FORBIDDEN,
 }
 _TRANSIENT: tuple[tuple[type[noyo_errors.NoyoError], str, str], ...] = (
-    (noyo_errors.NoyoTimeout, ErrorCode.UPSTREAM_TIMEOUT, "Noyo did not answer in time; the change may or may not have "
-     "been applied. Retry with the same idempotency key, or check before retrying."),
+    (
+        noyo_errors.NoyoTimeout,
+        ErrorCode.UPSTREAM_TIMEOUT,
+        "Noyo did not answer in time; the change may or may not have "
+        "been applied. Retry with the same idempotency key, or check before retrying.",
+    ),
     (noyo_errors.NoyoRateLimited, ErrorCode.UPSTREAM_RATE_LIMITED, "Noyo is rate limiting requests; retry later."),
     (noyo_errors.NoyoUnavailable, ErrorCode.UPSTREAM_UNAVAILABLE, "Noyo is unavailable; retry later."),
 )
@@ -84,13 +87,21 @@ class WriteError:
     records: tuple[str, ...] = ()  # OUTCOME_UNKNOWN: the records to check
 
     def to_json(self) -> dict[str, Any]:
-        return {"code": self.code, "message": self.message, "field": list(self.field) if self.field else None,
-                "current_version": self.current_version}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "field": list(self.field) if self.field else None,
+            "current_version": self.current_version,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> WriteError:
-        return cls(data["code"], data["message"], tuple(data["field"]) if data.get("field") else None,
-                   data.get("current_version"))
+        return cls(
+            data["code"],
+            data["message"],
+            tuple(data["field"]) if data.get("field") else None,
+            data.get("current_version"),
+        )
 
 
 @dataclass
@@ -112,8 +123,11 @@ class Outcome:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], *, replayed: bool = False) -> Outcome:
-        return cls(record=data.get("record"), errors=[WriteError.from_json(e) for e in data.get("errors") or []],
-                   replayed=replayed)
+        return cls(
+            record=data.get("record"),
+            errors=[WriteError.from_json(e) for e in data.get("errors") or []],
+            replayed=replayed,
+        )
 
     @classmethod
     def failure(cls, *errors: WriteError) -> Outcome:
@@ -147,8 +161,9 @@ def leading_field(message: str) -> str | None:
     return match.group(1) if match else None
 
 
-def errors_from_noyo(exc: noyo_errors.NoyoError, map_field: FieldMapper | None = None,
-                     secrets: Iterable[str] = ()) -> Outcome:
+def errors_from_noyo(
+    exc: noyo_errors.NoyoError, map_field: FieldMapper | None = None, secrets: Iterable[str] = ()
+) -> Outcome:
     """The ``Outcome`` of a failed upstream call."""
     for cls, code in _CLIENT_ERRORS.items():
         if isinstance(exc, cls):
@@ -160,12 +175,16 @@ def errors_from_noyo(exc: noyo_errors.NoyoError, map_field: FieldMapper | None =
     for cls, code, message in _TRANSIENT:
         if isinstance(exc, cls):
             return Outcome(errors=[WriteError(code, message)], transient=True, in_doubt=in_doubt)
-    return Outcome(errors=[WriteError(ErrorCode.UPSTREAM_ERROR, "Noyo failed to process the request.")],
-                   transient=True, in_doubt=in_doubt)
+    return Outcome(
+        errors=[WriteError(ErrorCode.UPSTREAM_ERROR, "Noyo failed to process the request.")],
+        transient=True,
+        in_doubt=in_doubt,
+    )
 
 
-async def call_upstream(call: Callable[[], Awaitable[Any]], map_field: FieldMapper | None = None,
-                        secrets: Iterable[str] = ()) -> Outcome:
+async def call_upstream(
+    call: Callable[[], Awaitable[Any]], map_field: FieldMapper | None = None, secrets: Iterable[str] = ()
+) -> Outcome:
     """Run one upstream write; a pydantic model result becomes Noyo's JSON again."""
     try:
         result = await call()
@@ -233,12 +252,14 @@ async def reconcile(reconciler: Reconciler | None) -> Outcome | None:
             logger.info("in-doubt write found applied upstream")
             return Outcome(record=found)
     listed = ", ".join(records) or "the records this write would change"
-    return Outcome.failure(WriteError(
-        ErrorCode.OUTCOME_UNKNOWN,
-        f"Noyo may or may not have applied this change and it could not be checked. Check {listed} "
-        "before retrying.",
-        records=records,
-    ))
+    return Outcome.failure(
+        WriteError(
+            ErrorCode.OUTCOME_UNKNOWN,
+            f"Noyo may or may not have applied this change and it could not be checked. Check {listed} "
+            "before retrying.",
+            records=records,
+        )
+    )
 
 
 async def _after_doubt(outcome: Outcome, reconciler: Reconciler | None) -> Outcome:
@@ -289,11 +310,13 @@ async def _keyed(
 ) -> Outcome:
     record = await store.get(scope, key)
     if record is not None and record.fingerprint != digest:
-        return Outcome.failure(WriteError(
-            ErrorCode.IDEMPOTENCY_KEY_REUSED,
-            "This idempotency key was already used with a different input; use a new key.",
-            ("idempotencyKey",),
-        ))
+        return Outcome.failure(
+            WriteError(
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                "This idempotency key was already used with a different input; use a new key.",
+                ("idempotencyKey",),
+            )
+        )
     if record is not None and not record.pending:
         return Outcome.from_json(record.outcome, replayed=True)
     if record is not None:  # an earlier attempt ended in doubt: read Noyo before sending again

@@ -12,7 +12,7 @@ import base64
 import binascii
 import secrets
 import time
-from typing import Mapping
+from collections.abc import Mapping
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse

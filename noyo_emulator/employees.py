@@ -49,7 +49,8 @@ async def list_individual_enrollments(request: Request) -> JSONResponse:
         except ValueError:
             raise NoyoHTTPError(400, "effective_date must be a YYYY-MM-DD date") from None
         enrollments = [
-            e for e in enrollments
+            e
+            for e in enrollments
             if e.get("effective_start_date", "") <= effective_date <= e.get("effective_end_date", "9999-12-31")
         ]
     page = paginate(request, in_order(enrollments))

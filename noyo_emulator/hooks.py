@@ -87,8 +87,10 @@ def _fault_from(body: dict[str, Any]) -> Fault:
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
             raise NoyoHTTPError(400, f"{name} must be a number between 0 and 1")
         setattr(fault, name, float(value))
-    for name, allowed in (("method", ("GET", "POST", "PUT", "PATCH", "DELETE")),
-                          ("after_commit", ("reset", "502", "timeout"))):
+    for name, allowed in (
+        ("method", ("GET", "POST", "PUT", "PATCH", "DELETE")),
+        ("after_commit", ("reset", "502", "timeout")),
+    ):
         value = body.get(name)
         if value is None:
             continue
@@ -144,10 +146,15 @@ def _dispatcher(request: Request) -> Any:
 
 async def get_webhooks(request: Request) -> JSONResponse:
     dispatcher = _dispatcher(request)
-    return JSONResponse({
-        "pending": dispatcher.pending, "held": len(dispatcher.held), "mode": dataclasses.asdict(dispatcher.mode),
-        "delivered": [d.summary() for d in dispatcher.delivered], "failed": [d.summary() for d in dispatcher.failed],
-    })
+    return JSONResponse(
+        {
+            "pending": dispatcher.pending,
+            "held": len(dispatcher.held),
+            "mode": dataclasses.asdict(dispatcher.mode),
+            "delivered": [d.summary() for d in dispatcher.delivered],
+            "failed": [d.summary() for d in dispatcher.failed],
+        }
+    )
 
 
 async def set_webhook_mode(request: Request) -> JSONResponse:

@@ -86,7 +86,8 @@ def _route_template(app: Any, scope: Scope) -> str:
 def _matching_faults(state: State, scope: Scope) -> list[Fault]:
     path, method = scope["path"], scope["method"]
     return [
-        f for f in state.faults
+        f
+        for f in state.faults
         if fnmatch.fnmatchcase(path, f.path) and (f.method is None or f.method.upper() == method)
     ]
 
@@ -138,4 +139,3 @@ def _consume(state: State, fault: Fault) -> None:
     fault.count -= 1
     if fault.count <= 0:
         state.faults.remove(fault)
-

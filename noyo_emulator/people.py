@@ -15,14 +15,19 @@ from . import names
 from .state import OPEN_END_DATE, State
 
 LINE_OF = {  # carrier line of coverage -> enrollment line of coverage
-    "medical": "medical", "dental": "dental", "vision": "vision", "life-basic": "life",
-    "std-basic": "std", "ltd-basic": "ltd", "accident-voluntary": "accident",
+    "medical": "medical",
+    "dental": "dental",
+    "vision": "vision",
+    "life-basic": "life",
+    "std-basic": "std",
+    "ltd-basic": "ltd",
+    "accident-voluntary": "accident",
 }
 SNAPSHOT_STATUSES = ["submitted", "processing", "completed", "replaced", "canceled"]
 
 
 def _stamp(today: dt.date, days_ago: int, second: int) -> int:
-    day = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9), tzinfo=dt.timezone.utc)
+    day = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9), tzinfo=dt.UTC)
     return int(day.timestamp()) + second
 
 
@@ -199,27 +204,40 @@ def _snapshot(
     for individual_id in family:
         for enrollment in active.get(individual_id, []):
             ge = state.group_enrollments[enrollment["group_enrollment_id"]]
-            coverage = coverages.setdefault(ge["id"], {
-                "carrier_id": ge["carrier_id"],
-                "line_of_coverage": ge["line_of_coverage"],
-                "plan_id": ge["plan_id"],
-                "enrolled_members": [],
-            })
-            coverage["enrolled_members"].append({
-                "individual_id": individual_id,
-                "individual_type": enrollment["individual_type"],
-                "effective_start_date": enrollment["effective_start_date"],
-                "effective_end_date": enrollment["effective_end_date"],
-            })
+            coverage = coverages.setdefault(
+                ge["id"],
+                {
+                    "carrier_id": ge["carrier_id"],
+                    "line_of_coverage": ge["line_of_coverage"],
+                    "plan_id": ge["plan_id"],
+                    "enrolled_members": [],
+                },
+            )
+            coverage["enrolled_members"].append(
+                {
+                    "individual_id": individual_id,
+                    "individual_type": enrollment["individual_type"],
+                    "effective_start_date": enrollment["effective_start_date"],
+                    "effective_end_date": enrollment["effective_end_date"],
+                }
+            )
+
     def inbound_person(person: dict) -> dict:
         return {**person, "mailing_address": person["home_address"]}
+
     dependents = [
         {"id": d["id"], "relationship": d["relationship"], "person": inbound_person(d["person"])}
-        for d in state.dependents.values() if d["employee_id"] == employee["id"]
+        for d in state.dependents.values()
+        if d["employee_id"] == employee["id"]
     ]
     carrier_ids = sorted({c["carrier_id"] for c in coverages.values()})
-    carrier_status = {"submitted": "processing", "processing": "processing", "completed": "sent",
-                      "replaced": "replaced", "canceled": "invalid"}[status]
+    carrier_status = {
+        "submitted": "processing",
+        "processing": "processing",
+        "completed": "sent",
+        "replaced": "replaced",
+        "canceled": "invalid",
+    }[status]
     created = _stamp(state.today, days_ago, rng.randrange(3600))
     event_date = (state.today - dt.timedelta(days=days_ago)).isoformat()
     snapshot = {

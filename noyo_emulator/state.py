@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 Record = dict[str, Any]
 TickHandler = Callable[["State"], None]
@@ -88,7 +89,7 @@ class State:
     def now(self) -> int:
         """Epoch seconds on the emulator's clock, strictly increasing within a day."""
         self._seconds += 1
-        midnight = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.timezone.utc)
+        midnight = dt.datetime.combine(self.today, dt.time(), tzinfo=dt.UTC)
         return int(midnight.timestamp()) + 9 * 3600 + self._seconds
 
     def set_today(self, today: dt.date) -> None:

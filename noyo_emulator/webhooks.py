@@ -25,8 +25,9 @@ import hmac
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 
@@ -60,8 +61,13 @@ class Delivery:
     first_headers: dict[str, str] | None = None
 
     def summary(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "type": self.type, "data_id": self.data_id,
-                "attempts": self.attempts, "outcomes": list(self.outcomes)}
+        return {
+            "event_id": self.event_id,
+            "type": self.type,
+            "data_id": self.data_id,
+            "attempts": self.attempts,
+            "outcomes": list(self.outcomes),
+        }
 
 
 @dataclass
@@ -73,7 +79,7 @@ class DeliveryMode:
 
 
 def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class WebhookDispatcher:

@@ -19,15 +19,21 @@ GROUP_COUNT = 240
 PROTECTED_COUNT = 24
 PEOPLE_GROUPS = 60  # the first groups get employees, enrollments and snapshots
 CONNECTION_STATUSES = [
-    "created", "processing", "noyo_review", "waiting_on_carrier",
-    "carrier_authorization", "action_required", "unable_to_connect", "completed",
+    "created",
+    "processing",
+    "noyo_review",
+    "waiting_on_carrier",
+    "carrier_authorization",
+    "action_required",
+    "unable_to_connect",
+    "completed",
 ]
 BASE_LINES = ["medical", "dental", "vision"]
 
 
 def stamp(today: dt.date, days_ago: int, second: int = 0) -> int:
     """Epoch seconds ``days_ago`` days before ``today`` (09:00 UTC plus ``second``)."""
-    day = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9), tzinfo=dt.timezone.utc)
+    day = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(9), tzinfo=dt.UTC)
     return int(day.timestamp()) + second
 
 
@@ -77,7 +83,9 @@ def _carriers(state: State, rng: random.Random) -> list[dict]:
 
 def _company_name(rng: random.Random, taken: set[str]) -> str:
     while True:
-        name = f"{rng.choice(names.COMPANY_FIRST)} {rng.choice(names.COMPANY_SECOND)} {rng.choice(names.COMPANY_SUFFIX)}"
+        name = (
+            f"{rng.choice(names.COMPANY_FIRST)} {rng.choice(names.COMPANY_SECOND)} {rng.choice(names.COMPANY_SUFFIX)}"
+        )
         if name not in taken:
             taken.add(name)
             return name

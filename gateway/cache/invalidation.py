@@ -24,8 +24,9 @@ caller: the shared store is already invalidated.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 from .reads import entity_tag, resource_tag
 from .resources import COVERAGES_BY_EMPLOYEE, LIST_DISCONNECTIONS, LIST_GROUPS, LIST_SNAPSHOTS, SNAPSHOT_DETAIL
@@ -63,8 +64,10 @@ class Invalidation:
     @classmethod
     def from_message(cls, message: Mapping[str, Any]) -> Invalidation:
         entities = message.get("entities") or {}
-        return cls({str(r): tuple(str(i) for i in ids) for r, ids in entities.items()},
-                   tuple(str(q) for q in message.get("queries") or ()))
+        return cls(
+            {str(r): tuple(str(i) for i in ids) for r, ids in entities.items()},
+            tuple(str(q) for q in message.get("queries") or ()),
+        )
 
 
 def _entities(pairs: Mapping[str, list[Any]]) -> dict[str, tuple[str, ...]]:
@@ -82,7 +85,7 @@ def for_disconnection(record: Mapping[str, Any]) -> Invalidation:
 def for_snapshot(record: Mapping[str, Any], *, others_replaced: bool = False) -> Invalidation:
     """What a changed member snapshot makes stale; ``others_replaced`` after a new submission."""
     members = [record.get("employee_id"), *(m.get("id") for m in record.get("created_members") or [])]
-    entities = {r: members for r in ("employee", "enrollments_by_employee", COVERAGES_BY_EMPLOYEE)}
+    entities = dict.fromkeys(("employee", "enrollments_by_employee", COVERAGES_BY_EMPLOYEE), members)
     if others_replaced:
         return Invalidation(_entities(entities), ("snapshot", SNAPSHOT_DETAIL, LIST_SNAPSHOTS))
     ids = [record.get("id")]
@@ -91,9 +94,7 @@ def for_snapshot(record: Mapping[str, Any], *, others_replaced: bool = False) ->
 
 def for_connection(record: Mapping[str, Any]) -> Invalidation:
     """What a changed group connection makes stale."""
-    return Invalidation(
-        _entities({"connection": [record.get("id")], "connections_by_group": [record.get("group_id")]})
-    )
+    return Invalidation(_entities({"connection": [record.get("id")], "connections_by_group": [record.get("group_id")]}))
 
 
 def for_group(record: Mapping[str, Any]) -> Invalidation:
@@ -152,7 +153,7 @@ async def drop_local(cache: Any, invalidation: Invalidation, droppers: tuple[Dro
             result = dropper(invalidation)
             if result is not None:
                 await result
-        except Exception:  # noqa: BLE001 - one layer failing must not stop the others
+        except Exception:
             logger.exception("in-process invalidation failed")
 
 

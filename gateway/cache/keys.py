@@ -31,7 +31,7 @@ def params_key(params: Mapping[str, Any]) -> str:
 class KeyBuilder:
     """Builds namespaced, versioned backend keys."""
 
-    __slots__ = ("namespace", "schema_version", "prefix")
+    __slots__ = ("namespace", "prefix", "schema_version")
 
     def __init__(self, namespace: str, schema_version: int) -> None:
         if not namespace or ":" in namespace:

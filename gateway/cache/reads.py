@@ -27,7 +27,7 @@ def resource_tag(resource: str) -> str:
 class ReadLog:
     """Collects the tags of one request's reads and the earliest instant any of them goes stale."""
 
-    __slots__ = ("tags", "expires_at")
+    __slots__ = ("expires_at", "tags")
 
     def __init__(self) -> None:
         self.tags: set[str] = set()

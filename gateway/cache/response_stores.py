@@ -51,7 +51,7 @@ class ResponseStore(Protocol):
 
 
 class _Slot:
-    __slots__ = ("response", "expires_at", "tags")
+    __slots__ = ("expires_at", "response", "tags")
 
     def __init__(self, response: StoredResponse, expires_at: float, tags: frozenset[str]) -> None:
         self.response = response

@@ -91,8 +91,10 @@ class ResponseCache:
     @classmethod
     def from_settings(cls, settings: Any, *, schema_sdl: str, clock: Any = time.time) -> ResponseCache:
         store = response_store_from_url(
-            settings.gateway_cache_url, settings.gateway_cache_namespace,
-            max_entries=settings.gateway_response_cache_max_entries, clock=clock,
+            settings.gateway_cache_url,
+            settings.gateway_cache_namespace,
+            max_entries=settings.gateway_response_cache_max_entries,
+            clock=clock,
         )
         salt = hashlib.sha256(f"{schema_sdl}\n{settings.gateway_env}".encode()).hexdigest()[:16]
         return cls(store, salt=salt, max_ttl=settings.gateway_response_cache_max_ttl, clock=clock)

@@ -27,7 +27,7 @@ def _consume(future: asyncio.Future[Any]) -> None:
 class Flight:
     """One registered in-flight call; resolve, reject or abandon it, then ``close`` it."""
 
-    __slots__ = ("_group", "keys", "future")
+    __slots__ = ("_group", "future", "keys")
 
     def __init__(self, group: SingleFlight, keys: Iterable[str]) -> None:
         self._group = group

@@ -255,8 +255,14 @@ class Cache:
             return {id: await fetch()}
 
         values = await self.fetch_many(
-            resource, [id], fetch_batch, ttl=ttl, stale_on=stale_on, on_stale=on_stale,
-            reads=reads, per_id=isinstance(key, str),
+            resource,
+            [id],
+            fetch_batch,
+            ttl=ttl,
+            stale_on=stale_on,
+            on_stale=on_stale,
+            reads=reads,
+            per_id=isinstance(key, str),
         )
         return values[id]
 
@@ -380,8 +386,6 @@ class Cache:
         self._generations[resource] = generation
         return generation
 
-    def _backend_failed(
-        self, op: str, resource: str, exc: Exception, *, level: int = logging.WARNING
-    ) -> None:
+    def _backend_failed(self, op: str, resource: str, exc: Exception, *, level: int = logging.WARNING) -> None:
         self.stats.backend_errors += 1
         logger.log(level, "cache %s failed for resource %s: %s", op, resource, type(exc).__name__)

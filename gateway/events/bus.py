@@ -224,7 +224,7 @@ class Bus:
                 delay = 0.05
                 async for channel, message in self._messages(pubsub):
                     if channel.startswith(prefix):
-                        self._dispatch(channel[len(prefix):], message)
+                        self._dispatch(channel[len(prefix) :], message)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure: reconnect with back-off

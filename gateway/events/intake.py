@@ -66,14 +66,16 @@ class Intake:
     distributed = False
 
     @classmethod
-    def from_url(cls, url: str, *, namespace: str, dedupe_seconds: int = 259200,
-                 claim_idle: float = 60.0, timeout: float = 1.0) -> Intake:
+    def from_url(
+        cls, url: str, *, namespace: str, dedupe_seconds: int = 259200, claim_idle: float = 60.0, timeout: float = 1.0
+    ) -> Intake:
         scheme = urllib.parse.urlparse(url).scheme
         if scheme == "memory":
             return MemoryIntake(dedupe_seconds=dedupe_seconds)
         if scheme in ("redis", "rediss"):
-            return RedisIntake(url, namespace=namespace, dedupe_seconds=dedupe_seconds,
-                               claim_idle=claim_idle, timeout=timeout)
+            return RedisIntake(
+                url, namespace=namespace, dedupe_seconds=dedupe_seconds, claim_idle=claim_idle, timeout=timeout
+            )
         raise ValueError(f"unsupported events URL scheme {scheme!r}; use memory:// or redis://")
 
     async def start(self) -> None:
@@ -144,8 +146,16 @@ class RedisIntake(Intake):
 
     distributed = True
 
-    def __init__(self, url: str, *, namespace: str, dedupe_seconds: int = 259200,
-                 claim_idle: float = 60.0, timeout: float = 1.0, consumer: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        namespace: str,
+        dedupe_seconds: int = 259200,
+        claim_idle: float = 60.0,
+        timeout: float = 1.0,
+        consumer: str | None = None,
+    ) -> None:
         self.url = url
         self.dedupe_seconds = dedupe_seconds
         self.claim_idle = claim_idle
@@ -163,8 +173,9 @@ class RedisIntake(Intake):
     async def start(self) -> None:
         from redis import asyncio as aioredis
 
-        self._client = aioredis.Redis.from_url(self.url, socket_timeout=self.timeout,
-                                               socket_connect_timeout=self.timeout)
+        self._client = aioredis.Redis.from_url(
+            self.url, socket_timeout=self.timeout, socket_connect_timeout=self.timeout
+        )
         self._reader = aioredis.Redis.from_url(self.url, socket_connect_timeout=self.timeout)
         self._script = self._client.register_script(_ACCEPT)
 
@@ -177,8 +188,7 @@ class RedisIntake(Intake):
     async def accept(self, key: str, message: dict[str, Any]) -> bool:
         payload = json.dumps(message, separators=(",", ":"))
         try:
-            added = await self._script(keys=[self._seen_prefix + key, self.stream],
-                                       args=[self.dedupe_seconds, payload])
+            added = await self._script(keys=[self._seen_prefix + key, self.stream], args=[self.dedupe_seconds, payload])
         except Exception as exc:
             raise IntakeUnavailable(type(exc).__name__) from exc
         return bool(added)
@@ -203,8 +213,9 @@ class RedisIntake(Intake):
             reclaimed = await self._reclaim(count)
             if reclaimed:
                 return reclaimed
-            answer = await self._reader.xreadgroup(GROUP, self.consumer, {self.stream: ">"}, count=count,
-                                                   block=max(int(block * 1000), 1))
+            answer = await self._reader.xreadgroup(
+                GROUP, self.consumer, {self.stream: ">"}, count=count, block=max(int(block * 1000), 1)
+            )
         except ResponseError as exc:
             if "NOGROUP" in str(exc):
                 self._group_ready = False  # the stream was deleted: recreate it next time
@@ -213,14 +224,15 @@ class RedisIntake(Intake):
 
     async def _reclaim(self, count: int) -> list[Delivery]:
         """Entries another consumer (or this replica before a restart) took and never acked."""
-        result = await self._reader.xautoclaim(self.stream, GROUP, self.consumer,
-                                               min_idle_time=int(self.claim_idle * 1000), start_id="0-0",
-                                               count=count)
+        result = await self._reader.xautoclaim(
+            self.stream, GROUP, self.consumer, min_idle_time=int(self.claim_idle * 1000), start_id="0-0", count=count
+        )
         entries = result[1] if len(result) > 1 else []
         deliveries = self._deliveries(entries)
         for delivery in deliveries:
-            pending = await self._reader.xpending_range(self.stream, GROUP, min=delivery.entry_id,
-                                                        max=delivery.entry_id, count=1)
+            pending = await self._reader.xpending_range(
+                self.stream, GROUP, min=delivery.entry_id, max=delivery.entry_id, count=1
+            )
             delivery.deliveries = int(pending[0]["times_delivered"]) if pending else 2
         if deliveries:
             logger.info("took over %d unfinished event(s)", len(deliveries))

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any
 
 from gateway.cache import invalidation
 from gateway.cache.resources import SNAPSHOT_DETAIL
@@ -52,14 +53,35 @@ async def _invalidate_snapshot(cache: Any, record: Mapping[str, Any], *, bus: An
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (
-        Kind("disconnection_request", "disconnection", "gateway_cache_ttl_disconnections",
-             lambda noyo, id: noyo.get_disconnection_request(id), invalidation.invalidate_disconnection),
-        Kind("member_snapshot", SNAPSHOT_DETAIL, "gateway_cache_ttl_snapshots",
-             lambda noyo, id: noyo.get_member_snapshot(id), _invalidate_snapshot, ("snapshot",)),
-        Kind("group", "group", "gateway_cache_ttl_groups",
-             lambda noyo, id: noyo.get_group(id), invalidation.invalidate_group),
-        Kind("group_connection", "connection", "gateway_cache_ttl_connections",
-             lambda noyo, id: noyo.get_connection(id), invalidation.invalidate_connection),
+        Kind(
+            "disconnection_request",
+            "disconnection",
+            "gateway_cache_ttl_disconnections",
+            lambda noyo, id: noyo.get_disconnection_request(id),
+            invalidation.invalidate_disconnection,
+        ),
+        Kind(
+            "member_snapshot",
+            SNAPSHOT_DETAIL,
+            "gateway_cache_ttl_snapshots",
+            lambda noyo, id: noyo.get_member_snapshot(id),
+            _invalidate_snapshot,
+            ("snapshot",),
+        ),
+        Kind(
+            "group",
+            "group",
+            "gateway_cache_ttl_groups",
+            lambda noyo, id: noyo.get_group(id),
+            invalidation.invalidate_group,
+        ),
+        Kind(
+            "group_connection",
+            "connection",
+            "gateway_cache_ttl_connections",
+            lambda noyo, id: noyo.get_connection(id),
+            invalidation.invalidate_connection,
+        ),
     )
 }
 
@@ -93,8 +115,16 @@ def _dump(model: Any) -> dict[str, Any]:
 class EventPipeline:
     """Processes queued event messages (``process``); see the module docstring."""
 
-    def __init__(self, noyo: Any, cache: Any, bus: Any, settings: Any, *, metrics: Any = None,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        noyo: Any,
+        cache: Any,
+        bus: Any,
+        settings: Any,
+        *,
+        metrics: Any = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.noyo = noyo
         self.cache = cache
         self.bus = bus

@@ -15,7 +15,8 @@ import contextlib
 import logging
 import time
 import uuid
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from gateway.noyo import iterate_pages
 
@@ -43,9 +44,11 @@ class Poller:
     def _sources(self) -> dict[str, Callable[[int, int], Awaitable[Any]]]:
         return {
             "disconnection_request": lambda o, n: self.noyo.list_disconnection_requests(
-                status=["needs_review", "processing"], offset=o, page_size=n),
+                status=["needs_review", "processing"], offset=o, page_size=n
+            ),
             "member_snapshot": lambda o, n: self.noyo.list_member_snapshots(
-                status=["submitted", "processing"], offset=o, page_size=n),
+                status=["submitted", "processing"], offset=o, page_size=n
+            ),
         }
 
     async def start(self) -> None:
@@ -86,8 +89,7 @@ class Poller:
             changed = [(i, f"{s}:{m}") for i, (s, m) in records.items() if before.get(i) != (s, m)]
             changed += [(i, f"left:{s}:{m}") for i, (s, m) in before.items() if i not in records]
             for record_id, version in changed:
-                message = {"id": None, "type": POLL, "kind": kind, "data_id": record_id,
-                           "accepted_at": self.clock()}
+                message = {"id": None, "type": POLL, "kind": kind, "data_id": record_id, "accepted_at": self.clock()}
                 if await self.intake.accept(f"poll:{kind}:{record_id}:{version}", message):
                     queued += 1
         if queued:

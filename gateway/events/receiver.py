@@ -45,8 +45,15 @@ async def _read_limited(request: Request, limit: int) -> bytes:
 class WebhookReceiver:
     """The Starlette endpoint; see the module docstring."""
 
-    def __init__(self, verifier: SignatureVerifier, intake: Intake, *, max_body: int = 16384,
-                 metrics: Any = None, clock: Any = time.time) -> None:
+    def __init__(
+        self,
+        verifier: SignatureVerifier,
+        intake: Intake,
+        *,
+        max_body: int = 16384,
+        metrics: Any = None,
+        clock: Any = time.time,
+    ) -> None:
         self.verifier = verifier
         self.intake = intake
         self.max_body = max_body
@@ -65,11 +72,16 @@ class WebhookReceiver:
         logger.warning("webhook refused (%s)%s", reason, f" event {event_id}" if event_id else "")
         if self.metrics is not None:
             self.metrics.webhooks_rejected.labels(reason).inc()
-        messages = {401: "The webhook signature or timestamp is not valid.", 400: "Not a Noyo webhook event.",
-                    413: "The webhook body is too large.", 503: "The event could not be accepted; retry later."}
+        messages = {
+            401: "The webhook signature or timestamp is not valid.",
+            400: "Not a Noyo webhook event.",
+            413: "The webhook body is too large.",
+            503: "The event could not be accepted; retry later.",
+        }
         headers = {"retry-after": "5"} if status == 503 else None
-        return JSONResponse({"status": "rejected", "reason": reason, "message": messages[status]},
-                            status_code=status, headers=headers)
+        return JSONResponse(
+            {"status": "rejected", "reason": reason, "message": messages[status]}, status_code=status, headers=headers
+        )
 
     async def _answer(self, request: Request) -> Response:
         try:
@@ -77,8 +89,7 @@ class WebhookReceiver:
         except _TooLarge:
             return self._reject("too_large", 413)
         try:
-            self.verifier.verify(request.headers.get("x-noyo-timestamp"), request.headers.get("x-noyo-signature"),
-                                 body)
+            self.verifier.verify(request.headers.get("x-noyo-timestamp"), request.headers.get("x-noyo-signature"), body)
             event = parse_event(body)
         except WebhookRejected as exc:
             return self._reject(exc.reason, exc.status)

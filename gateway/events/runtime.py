@@ -25,25 +25,34 @@ from .worker import EventWorker
 class EventRuntime:
     """The receiver, intake, pipeline, worker and poller of one replica."""
 
-    def __init__(self, settings: Any, noyo: Any, cache: Any, bus: Any, *, metrics: Any = None,
-                 droppers: tuple[Any, ...] = ()) -> None:
+    def __init__(
+        self, settings: Any, noyo: Any, cache: Any, bus: Any, *, metrics: Any = None, droppers: tuple[Any, ...] = ()
+    ) -> None:
         self.settings = settings
         self.droppers = droppers  # in-process layers dropping other replicas' invalidations
         self.bus = bus
         self.cache = cache
         self.intake = Intake.from_url(
-            settings.events_url, namespace=settings.gateway_cache_namespace,
+            settings.events_url,
+            namespace=settings.gateway_cache_namespace,
             dedupe_seconds=settings.gateway_webhook_dedupe_seconds,
             claim_idle=settings.gateway_event_claim_idle_seconds,
         )
         self.pipeline = EventPipeline(noyo, cache, bus, settings, metrics=metrics)
-        self.worker = EventWorker(self.intake, self.pipeline, max_attempts=settings.gateway_event_max_attempts,
-                                  metrics=metrics)
+        self.worker = EventWorker(
+            self.intake, self.pipeline, max_attempts=settings.gateway_event_max_attempts, metrics=metrics
+        )
         secrets = settings.webhook_secrets
-        self.receiver = WebhookReceiver(
-            SignatureVerifier(secrets, tolerance=settings.gateway_webhook_tolerance_seconds), self.intake,
-            max_body=settings.gateway_webhook_max_body_bytes, metrics=metrics,
-        ) if secrets else None
+        self.receiver = (
+            WebhookReceiver(
+                SignatureVerifier(secrets, tolerance=settings.gateway_webhook_tolerance_seconds),
+                self.intake,
+                max_body=settings.gateway_webhook_max_body_bytes,
+                metrics=metrics,
+            )
+            if secrets
+            else None
+        )
         self.poller = Poller(noyo, self.intake, settings) if settings.gateway_poll_interval > 0 else None
         self._stop_listening: Any = None
 

@@ -35,11 +35,15 @@ class EventSettings(BaseSettings):
         default=8, ge=1, description="Processing attempts of one event before it is dropped and counted as failed."
     )
     gateway_event_claim_idle_seconds: float = Field(
-        default=60.0, gt=0, description="An event a replica took but did not finish within this long is "
+        default=60.0,
+        gt=0,
+        description="An event a replica took but did not finish within this long is "
         "taken over by another replica (or by this one after a restart).",
     )
     gateway_poll_interval: float = Field(
-        default=0.0, ge=0, description="Seconds between polls of Noyo for changed disconnection requests and "
+        default=0.0,
+        ge=0,
+        description="Seconds between polls of Noyo for changed disconnection requests and "
         "in-flight snapshots (for environments without webhooks); 0: no polling.",
     )
 

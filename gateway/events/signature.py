@@ -14,8 +14,9 @@ import hashlib
 import hmac
 import json
 import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 
 class WebhookRejected(Exception):
@@ -36,15 +37,16 @@ def parse_timestamp(value: str) -> float:
     """Epoch seconds of an ISO-8601 ``x-noyo-timestamp`` (naive values are taken as UTC)."""
     parsed = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+        parsed = parsed.replace(tzinfo=dt.UTC)
     return parsed.timestamp()
 
 
 class SignatureVerifier:
     """Checks one delivery's headers against the configured ``secrets``."""
 
-    def __init__(self, secrets: Sequence[str], *, tolerance: float = 300.0,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, secrets: Sequence[str], *, tolerance: float = 300.0, clock: Callable[[], float] = time.time
+    ) -> None:
         if not secrets:
             raise ValueError("at least one webhook secret is required")
         self._keys = [s.encode() for s in secrets]

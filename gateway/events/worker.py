@@ -21,9 +21,18 @@ logger = logging.getLogger("gateway.events.worker")
 class EventWorker:
     """``start()`` / ``stop()`` from the app lifespan."""
 
-    def __init__(self, intake: Intake, pipeline: EventPipeline, *, max_attempts: int = 8,
-                 concurrency: int = 8, backoff_base: float = 0.25, backoff_max: float = 10.0,
-                 block: float = 1.0, metrics: Any = None) -> None:
+    def __init__(
+        self,
+        intake: Intake,
+        pipeline: EventPipeline,
+        *,
+        max_attempts: int = 8,
+        concurrency: int = 8,
+        backoff_base: float = 0.25,
+        backoff_max: float = 10.0,
+        block: float = 1.0,
+        metrics: Any = None,
+    ) -> None:
         self.intake = intake
         self.pipeline = pipeline
         self.max_attempts = max_attempts
@@ -81,8 +90,9 @@ class EventWorker:
         attempt = delivery.deliveries
         while True:
             if attempt > self.max_attempts:
-                logger.error("event %s (%s) dropped after %d attempts", message.get("id"), message.get("type"),
-                             attempt - 1)
+                logger.error(
+                    "event %s (%s) dropped after %d attempts", message.get("id"), message.get("type"), attempt - 1
+                )
                 self._count_failed(label)
                 await self._ack(delivery)
                 return
@@ -91,13 +101,20 @@ class EventWorker:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - retried with back-off, then dead-lettered
-                logger.warning("event %s (%s) attempt %d failed: %s", message.get("id"), message.get("type"),
-                               attempt, type(exc).__name__)
+                logger.warning(
+                    "event %s (%s) attempt %d failed: %s",
+                    message.get("id"),
+                    message.get("type"),
+                    attempt,
+                    type(exc).__name__,
+                )
                 await asyncio.sleep(min(self.backoff_base * 2 ** (attempt - delivery.deliveries), self.backoff_max))
                 attempt += 1
                 continue
             if self.metrics is not None and kind is not None:
-                self.metrics.events_processed.labels(label, "poll" if message.get("type") == "poll" else "webhook").inc()
+                self.metrics.events_processed.labels(
+                    label, "poll" if message.get("type") == "poll" else "webhook"
+                ).inc()
             await self._ack(delivery)
             return
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import httpx
-from pydantic import SecretStr
-
 from opentelemetry.trace import SpanKind
+from pydantic import SecretStr
 
 from ..tracing import record_error, tracer
 from .errors import NoyoAuthError, NoyoTimeout, NoyoUnavailable, error_from_response
@@ -87,8 +86,11 @@ class TokenProvider:
         started = time.perf_counter()
         outcome = "error"
         with tracer().start_as_current_span(
-            "POST token", kind=SpanKind.CLIENT, attributes={"http.request.method": "POST", "url.template": "token"},
-            record_exception=False, set_status_on_exception=False,
+            "POST token",
+            kind=SpanKind.CLIENT,
+            attributes={"http.request.method": "POST", "url.template": "token"},
+            record_exception=False,
+            set_status_on_exception=False,
         ) as span:
             try:
                 response = await self._request()
@@ -112,7 +114,7 @@ class TokenProvider:
             return
         try:
             self.on_fetch(outcome, seconds)
-        except Exception:  # noqa: BLE001 - an observer must not break token fetching
+        except Exception:
             logger.exception("token fetch observer failed")
 
     async def _request(self) -> httpx.Response:
@@ -129,8 +131,12 @@ class TokenProvider:
             "noyo POST token -> %s (%.1f ms)",
             response.status_code,
             duration_ms,
-            extra={"noyo_method": "POST", "noyo_path": "token", "status": response.status_code,
-                   "duration_ms": round(duration_ms, 1)},
+            extra={
+                "noyo_method": "POST",
+                "noyo_path": "token",
+                "status": response.status_code,
+                "duration_ms": round(duration_ms, 1),
+            },
         )
         return response
 
@@ -141,9 +147,7 @@ class TokenProvider:
             # An outage of the token endpoint, not a credentials problem: transient like any other.
             raise error_from_response(response, retry_after=parse_retry_after(response.headers.get("retry-after")))
         if response.status_code != 200:
-            raise NoyoAuthError(
-                f"Noyo token endpoint returned HTTP {response.status_code}", response.status_code
-            )
+            raise NoyoAuthError(f"Noyo token endpoint returned HTTP {response.status_code}", response.status_code)
         try:
             body = response.json()
         except ValueError:

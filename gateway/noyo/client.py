@@ -13,15 +13,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from types import TracebackType
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import BaseModel
-
 from opentelemetry.trace import SpanKind, get_current_span
+from pydantic import BaseModel
 
 from ..settings import Settings
 from ..tracing import inject_trace_context, record_error, tracer
@@ -172,8 +172,11 @@ class NoyoClient:
         method = method.upper()
         attributes = {"http.request.method": method, "url.template": template, "server.address": self._host}
         with tracer().start_as_current_span(
-            f"{method} {template}", kind=SpanKind.CLIENT, attributes=attributes,
-            record_exception=False, set_status_on_exception=False,
+            f"{method} {template}",
+            kind=SpanKind.CLIENT,
+            attributes=attributes,
+            record_exception=False,
+            set_status_on_exception=False,
         ) as span:
             try:
                 return await self._deadline(method, path, template, params, json)
@@ -225,11 +228,18 @@ class NoyoClient:
             except httpx.TransportError as exc:
                 elapsed = time.perf_counter() - t0
                 error_type = NoyoTimeout if isinstance(exc, httpx.TimeoutException) else NoyoUnavailable
-                error = error_type(f"Noyo unreachable ({type(exc).__name__})",
-                                   in_doubt=not isinstance(exc, NOT_SENT_ERRORS))
+                error = error_type(
+                    f"Noyo unreachable ({type(exc).__name__})", in_doubt=not isinstance(exc, NOT_SENT_ERRORS)
+                )
                 wait = policy.next_delay(attempt, started) if retryable else None
-                self._log(logging.INFO if wait is not None else logging.WARNING,
-                          method, template, type(exc).__name__, attempt, elapsed)
+                self._log(
+                    logging.INFO if wait is not None else logging.WARNING,
+                    method,
+                    template,
+                    type(exc).__name__,
+                    attempt,
+                    elapsed,
+                )
                 if wait is None:
                     raise error from exc
                 await policy.sleep(wait)
@@ -250,8 +260,7 @@ class NoyoClient:
             wait = None
             if retryable and policy.is_retryable_status(status):
                 wait = policy.next_delay(attempt, started, retry_after)
-            self._log(logging.INFO if wait is not None else logging.WARNING,
-                      method, template, status, attempt, elapsed)
+            self._log(logging.INFO if wait is not None else logging.WARNING, method, template, status, attempt, elapsed)
             if wait is None:
                 raise error_from_response(response, retry_after=retry_after)
             await policy.sleep(wait)
@@ -270,21 +279,36 @@ class NoyoClient:
         logger.log(
             level,
             "noyo %s %s -> %s (attempt %d, %.1f ms)",
-            method, template, outcome, attempt, duration_ms,
-            extra={"noyo_method": method, "noyo_path": template, "status": outcome,
-                   "attempt": attempt, "duration_ms": duration_ms},
+            method,
+            template,
+            outcome,
+            attempt,
+            duration_ms,
+            extra={
+                "noyo_method": method,
+                "noyo_path": template,
+                "status": outcome,
+                "attempt": attempt,
+                "duration_ms": duration_ms,
+            },
         )
 
-    async def _call(self, method: str, model: Any, template: str, ids: dict[str, str],
-                    params: Params | None = None, body: Any = None) -> Any:
+    async def _call(
+        self,
+        method: str,
+        model: Any,
+        template: str,
+        ids: dict[str, str],
+        params: Params | None = None,
+        body: Any = None,
+    ) -> Any:
         """``template`` is relative to /api/v1 with ``{name}`` slots filled from ``ids`` (UUIDs only:
         anything else raises ``InvalidNoyoId`` before a call is made)."""
         for name, value in ids.items():
             if not is_noyo_id(value):
                 raise InvalidNoyoId(name)
         path = API + template.format(**{k: _seg(v) for k, v in ids.items()})
-        response = await self.request(method, path, template=API + template,
-                                      params=_clean(params or {}), json=body)
+        response = await self.request(method, path, template=API + template, params=_clean(params or {}), json=body)
         try:
             data = response.json()
         except ValueError:
@@ -300,18 +324,31 @@ class NoyoClient:
     async def _by_ids(self, model: type[M], template: str, param: str, ids: Iterable[str]) -> list[M]:
         wanted = [i for i in unique(ids) if is_noyo_id(i)]  # anything else cannot exist upstream
         page_of: Any = Page  # parametrised at run time with the model being read
-        pages = await asyncio.gather(*(
-            self._get(page_of[model], template, {param: ",".join(chunk), "page_size": MAX_PAGE_SIZE})
-            for chunk in chunked(wanted, MAX_PAGE_SIZE)
-        ))
+        pages = await asyncio.gather(
+            *(
+                self._get(page_of[model], template, {param: ",".join(chunk), "page_size": MAX_PAGE_SIZE})
+                for chunk in chunked(wanted, MAX_PAGE_SIZE)
+            )
+        )
         return in_order(wanted, (item for page in pages for item in page.items))
 
     # -- groups and carriers --------------------------------------------------------
 
-    async def list_groups(self, *, company: str | None = None, group_ids: Sequence[str] | None = None,
-                          carrier_id: str | None = None, offset: int = 0, page_size: int = 20) -> Page[Group]:
-        params = {"company": company, "group_ids": _csv(group_ids), "carrier_id": carrier_id,
-                  **page_params(offset, page_size)}
+    async def list_groups(
+        self,
+        *,
+        company: str | None = None,
+        group_ids: Sequence[str] | None = None,
+        carrier_id: str | None = None,
+        offset: int = 0,
+        page_size: int = 20,
+    ) -> Page[Group]:
+        params = {
+            "company": company,
+            "group_ids": _csv(group_ids),
+            "carrier_id": carrier_id,
+            **page_params(offset, page_size),
+        }
         return await self._get(Page[Group], "/groups", params)
 
     async def get_group(self, group_id: str) -> Group:
@@ -336,17 +373,22 @@ class NoyoClient:
 
     # -- group connections ----------------------------------------------------------
 
-    async def list_group_connections(self, group_id: str, *, status: str | Sequence[str] | None = None,
-                                     offset: int = 0, page_size: int = 100) -> Page[GroupConnection]:
+    async def list_group_connections(
+        self, group_id: str, *, status: str | Sequence[str] | None = None, offset: int = 0, page_size: int = 100
+    ) -> Page[GroupConnection]:
         params = {"status": _csv(status), **page_params(offset, page_size)}
-        return await self._get(Page[GroupConnection], "/groups/{group_id}/group_connections", params,
-                               group_id=group_id)
+        return await self._get(Page[GroupConnection], "/groups/{group_id}/group_connections", params, group_id=group_id)
 
-    async def list_connections(self, *, ids: Sequence[str] | None = None, status: str | Sequence[str] | None = None,
-                               carrier_id: str | None = None, offset: int = 0,
-                               page_size: int = 20) -> Page[GroupConnection]:
-        params = {"id": _csv(ids), "status": _csv(status), "carrier_id": carrier_id,
-                  **page_params(offset, page_size)}
+    async def list_connections(
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
+        carrier_id: str | None = None,
+        offset: int = 0,
+        page_size: int = 20,
+    ) -> Page[GroupConnection]:
+        params = {"id": _csv(ids), "status": _csv(status), "carrier_id": carrier_id, **page_params(offset, page_size)}
         return await self._get(Page[GroupConnection], "/group_connections", params)
 
     async def get_connection(self, connection_id: str) -> GroupConnection:
@@ -361,14 +403,20 @@ class NoyoClient:
         return await self._get(Employee, "/employees/{employee_id}", employee_id=employee_id)
 
     async def list_group_employees(self, group_id: str, *, offset: int = 0, page_size: int = 20) -> Page[Employee]:
-        return await self._get(Page[Employee], "/groups/{group_id}/employees", page_params(offset, page_size),
-                               group_id=group_id)
+        return await self._get(
+            Page[Employee], "/groups/{group_id}/employees", page_params(offset, page_size), group_id=group_id
+        )
 
-    async def list_employee_enrollments(self, employee_id: str, *, include_dependents: bool = True,
-                                        offset: int = 0, page_size: int = 100) -> Page[IndividualEnrollment]:
+    async def list_employee_enrollments(
+        self, employee_id: str, *, include_dependents: bool = True, offset: int = 0, page_size: int = 100
+    ) -> Page[IndividualEnrollment]:
         params = {"include_dependents": "true" if include_dependents else "false", **page_params(offset, page_size)}
-        return await self._get(Page[IndividualEnrollment], "/employees/{employee_id}/individual_enrollments",
-                               params, employee_id=employee_id)
+        return await self._get(
+            Page[IndividualEnrollment],
+            "/employees/{employee_id}/individual_enrollments",
+            params,
+            employee_id=employee_id,
+        )
 
     async def get_employee_member_snapshot(self, employee_id: str) -> dict[str, Any]:
         """The employee's current InboundMemberSnapshot, as Noyo's JSON."""
@@ -377,26 +425,44 @@ class NoyoClient:
     # -- group disconnection requests -----------------------------------------------------
 
     async def list_disconnection_requests(
-        self, *, ids: Sequence[str] | None = None, status: str | Sequence[str] | None = None,
-        carrier_ids: Sequence[str] | None = None, group_id: str | None = None,
-        min_effective_end_date: Any = None, max_effective_end_date: Any = None, search: str | None = None,
-        source_type: str | Sequence[str] | None = None, offset: int = 0, page_size: int = 20,
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        status: str | Sequence[str] | None = None,
+        carrier_ids: Sequence[str] | None = None,
+        group_id: str | None = None,
+        min_effective_end_date: Any = None,
+        max_effective_end_date: Any = None,
+        search: str | None = None,
+        source_type: str | Sequence[str] | None = None,
+        offset: int = 0,
+        page_size: int = 20,
     ) -> Page[DisconnectionRequest]:
         params = {
-            "id": _csv(ids), "status": _csv(status), "carrier_id": _csv(carrier_ids), "group_id": group_id,
+            "id": _csv(ids),
+            "status": _csv(status),
+            "carrier_id": _csv(carrier_ids),
+            "group_id": group_id,
             "min_effective_end_date": _date(min_effective_end_date),
             "max_effective_end_date": _date(max_effective_end_date),
-            "search": search, "source_type": _csv(source_type), **page_params(offset, page_size),
+            "search": search,
+            "source_type": _csv(source_type),
+            **page_params(offset, page_size),
         }
         return await self._get(Page[DisconnectionRequest], DISCONNECTIONS, params)
 
     async def disconnection_requests_by_ids(self, ids: Iterable[str]) -> list[DisconnectionRequest]:
         return await self._by_ids(DisconnectionRequest, DISCONNECTIONS, "id", ids)
 
-    async def list_group_disconnection_requests(self, group_id: str, *, offset: int = 0,
-                                                page_size: int = 20) -> Page[DisconnectionRequest]:
-        return await self._get(Page[DisconnectionRequest], "/groups/{group_id}/group_disconnection_requests",
-                               page_params(offset, page_size), group_id=group_id)
+    async def list_group_disconnection_requests(
+        self, group_id: str, *, offset: int = 0, page_size: int = 20
+    ) -> Page[DisconnectionRequest]:
+        return await self._get(
+            Page[DisconnectionRequest],
+            "/groups/{group_id}/group_disconnection_requests",
+            page_params(offset, page_size),
+            group_id=group_id,
+        )
 
     async def get_disconnection_request(self, request_id: str) -> DisconnectionRequest:
         return await self._get(DisconnectionRequest, DISCONNECTIONS + "/{id}", id=request_id)
@@ -413,29 +479,44 @@ class NoyoClient:
     async def create_disconnection_request(self, body: dict[str, Any]) -> DisconnectionRequest:
         return await self._send("POST", DisconnectionRequest, DISCONNECTIONS, body)
 
-    async def confirm_disconnection_request(self, request_id: str,
-                                            body: dict[str, Any] | None = None) -> DisconnectionRequest:
-        return await self._send("PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/confirm", body or {},
-                                id=request_id)
+    async def confirm_disconnection_request(
+        self, request_id: str, body: dict[str, Any] | None = None
+    ) -> DisconnectionRequest:
+        return await self._send(
+            "PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/confirm", body or {}, id=request_id
+        )
 
-    async def reject_disconnection_request(self, request_id: str,
-                                           body: dict[str, Any] | None = None) -> DisconnectionRequest:
-        return await self._send("PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/reject", body or {},
-                                id=request_id)
+    async def reject_disconnection_request(
+        self, request_id: str, body: dict[str, Any] | None = None
+    ) -> DisconnectionRequest:
+        return await self._send("PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/reject", body or {}, id=request_id)
 
-    async def edit_disconnection_request(self, request_id: str, version: str,
-                                         body: dict[str, Any]) -> DisconnectionRequest:
-        return await self._send("PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/{version}", body,
-                                id=request_id, version=version)
+    async def edit_disconnection_request(
+        self, request_id: str, version: str, body: dict[str, Any]
+    ) -> DisconnectionRequest:
+        return await self._send(
+            "PUT", DisconnectionRequest, DISCONNECTIONS + "/{id}/{version}", body, id=request_id, version=version
+        )
 
     # -- member snapshots ------------------------------------------------------------
 
     async def list_member_snapshots(
-        self, *, ids: Sequence[str] | None = None, group_id: str | None = None, employee_id: str | None = None,
-        status: str | Sequence[str] | None = None, offset: int = 0, page_size: int = 20,
+        self,
+        *,
+        ids: Sequence[str] | None = None,
+        group_id: str | None = None,
+        employee_id: str | None = None,
+        status: str | Sequence[str] | None = None,
+        offset: int = 0,
+        page_size: int = 20,
     ) -> Page[MemberSnapshot]:
-        params = {"id": _csv(ids), "group_id": group_id, "employee_id": employee_id, "status": _csv(status),
-                  **page_params(offset, page_size)}
+        params = {
+            "id": _csv(ids),
+            "group_id": group_id,
+            "employee_id": employee_id,
+            "status": _csv(status),
+            **page_params(offset, page_size),
+        }
         return await self._get(Page[MemberSnapshot], "/member_snapshots", params)
 
     async def member_snapshots_by_ids(self, ids: Iterable[str]) -> list[MemberSnapshot]:
@@ -445,17 +526,17 @@ class NoyoClient:
         return await self._get(MemberSnapshot, "/member_snapshots/{snapshot_id}", snapshot_id=snapshot_id)
 
     async def create_member_snapshot(self, group_id: str, body: dict[str, Any]) -> MemberSnapshot:
-        return await self._send("POST", MemberSnapshot, "/groups/{group_id}/member_snapshots", body,
-                                group_id=group_id)
+        return await self._send("POST", MemberSnapshot, "/groups/{group_id}/member_snapshots", body, group_id=group_id)
 
     async def test_member_snapshot(self, group_id: str, body: dict[str, Any]) -> TestMemberSnapshot:
         """The dry run: what ``create_member_snapshot`` would do, nothing stored."""
-        return await self._send("POST", TestMemberSnapshot, "/groups/{group_id}/member_snapshots/test", body,
-                                group_id=group_id)
+        return await self._send(
+            "POST", TestMemberSnapshot, "/groups/{group_id}/member_snapshots/test", body, group_id=group_id
+        )
 
 
 def _date(value: Any) -> str | None:
     return None if value is None else (value.isoformat() if hasattr(value, "isoformat") else str(value))
 
 
-__all__ = ["NoyoClient", "REQUEST_ID_HEADER", "USER_AGENT", "request_id"]
+__all__ = ["REQUEST_ID_HEADER", "USER_AGENT", "NoyoClient", "request_id"]

@@ -17,8 +17,9 @@ class NoyoError(Exception):
     write that fails so must be reconciled by reading Noyo, never blindly resent.
     """
 
-    def __init__(self, message: str, status: int | None = None, *, retry_after: float | None = None,
-                 in_doubt: bool = False) -> None:
+    def __init__(
+        self, message: str, status: int | None = None, *, retry_after: float | None = None, in_doubt: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
@@ -125,5 +126,6 @@ NOT_SENT_ERRORS = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 def error_from_response(response: httpx.Response, *, retry_after: float | None = None) -> NoyoError:
     """Build the exception for a non-2xx Noyo response."""
     status = response.status_code
-    return error_class_for(status)(upstream_message(response), status, retry_after=retry_after,
-                                   in_doubt=status in IN_DOUBT_STATUSES)
+    return error_class_for(status)(
+        upstream_message(response), status, retry_after=retry_after, in_doubt=status in IN_DOUBT_STATUSES
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Protocol, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from typing import Protocol, TypeVar
 
 from .models import Page
 
@@ -10,6 +11,8 @@ MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
+
+
 class _Identified(Protocol):
     id: str
 

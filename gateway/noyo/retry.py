@@ -16,8 +16,8 @@ import datetime as dt
 import email.utils
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 DEFAULT_MAX_ATTEMPTS = 4
 INITIAL_RETRY_DELAY = 0.2
@@ -43,8 +43,8 @@ def parse_retry_after(value: str | None, *, now: dt.datetime | None = None) -> f
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone.utc)
-    now = now or dt.datetime.now(dt.timezone.utc)
+        when = when.replace(tzinfo=dt.UTC)
+    now = now or dt.datetime.now(dt.UTC)
     return max(0.0, (when - now).total_seconds())
 
 
@@ -77,9 +77,7 @@ class RetryPolicy:
             return min(retry_after, self.backoff_max)
         return self.backoff(retry)
 
-    def next_delay(
-        self, attempt: int, started: float, retry_after: float | None = None
-    ) -> float | None:
+    def next_delay(self, attempt: int, started: float, retry_after: float | None = None) -> float | None:
         """The wait before another attempt after ``attempt`` attempts (1-based), or None to give up.
 
         ``started`` is the ``clock()`` value when the call began; no retry is made when

@@ -12,7 +12,8 @@ enum cannot grow an undescribed value.
 from __future__ import annotations
 
 import enum
-from typing import Callable, Mapping, TypeVar
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
 import strawberry
 

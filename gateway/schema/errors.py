@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -66,8 +67,10 @@ _BAD_VARIABLE = re.compile(
 )
 # Why graphql-core refused a value, most specific first; each reason names types and fields only.
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"Field '(?P<f>\w+)' of required type '(?P<t>[\w!\[\]]+)' was not provided"),
-     "required field '{f}' is missing"),
+    (
+        re.compile(r"Field '(?P<f>\w+)' of required type '(?P<t>[\w!\[\]]+)' was not provided"),
+        "required field '{f}' is missing",
+    ),
     (re.compile(r"to include required field '(?P<f>\w+)'"), "required field '{f}' is missing"),
     (re.compile(r"type '(?P<t>\w+)' not to include unknown field '(?P<f>\w+)'"), "'{f}' is not a field of {t}"),
     (re.compile(r"Field '(?P<f>\w+)' is not defined by type '(?P<t>\w+)'"), "'{f}' is not a field of {t}"),
@@ -100,7 +103,7 @@ def _variable_error(error: GraphQLError) -> str | None:
         return None
     at = match["quoted"] or match["path"] or ""
     path = match["name"] + (at if at.startswith((".", "[")) or not at else f".{at}")
-    return f"Variable ${path}: {_reason(error.message[match.end():])}."
+    return f"Variable ${path}: {_reason(error.message[match.end() :])}."
 
 
 def _literal_error(message: str) -> str | None:
@@ -178,11 +181,16 @@ def log_errors(errors: list[GraphQLError], context: Any) -> None:
             code, _ = upstream_code(original) or ("UPSTREAM_ERROR", "")
             logger.warning(
                 "upstream failure [request_id=%s] path=%s code=%s error=%s",
-                request_id, path, code, type(original).__name__,
+                request_id,
+                path,
+                code,
+                type(original).__name__,
             )
         else:
             logger.error(
-                "unexpected error [request_id=%s] path=%s", request_id, path,
+                "unexpected error [request_id=%s] path=%s",
+                request_id,
+                path,
                 exc_info=(type(original), original, original.__traceback__),
             )
 

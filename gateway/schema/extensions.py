@@ -7,7 +7,8 @@ Noyo failed (stale-if-error): ``{"stale": [{"resource", "id", "ageSeconds"}]}``.
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from strawberry.extensions import SchemaExtension
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from typing import Annotated, Any, Iterable
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -68,9 +69,7 @@ async def resolve_many(info: Info, ids: list[str]) -> list[Any]:
             wanted[node_type].append((position, decoded[1]))
     found: list[Any] = [None] * len(ids)
     types = list(wanted)
-    batches = await asyncio.gather(
-        *(t.resolve_nodes(info=info, node_ids=[i for _, i in wanted[t]]) for t in types)
-    )
+    batches = await asyncio.gather(*(t.resolve_nodes(info=info, node_ids=[i for _, i in wanted[t]]) for t in types))
     for node_type, nodes in zip(types, batches):
         for (position, _), node in zip(wanted[node_type], nodes):
             found[position] = node

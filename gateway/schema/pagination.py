@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Awaitable, Callable, Generic, Sequence, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -40,20 +41,20 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise bad_input("Invalid cursor.", argument=argument) from None
-    if not raw.startswith(_PREFIX) or not raw[len(_PREFIX):].isdigit():
+    if not raw.startswith(_PREFIX) or not raw[len(_PREFIX) :].isdigit():
         raise bad_input("Invalid cursor.", argument=argument)
-    return int(raw[len(_PREFIX):])
+    return int(raw[len(_PREFIX) :])
 
 
 FirstArg = Annotated[
     int | None,
-    strawberry.argument(description=f"Return the first n items (0 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} "
-                        "when neither `first` nor `last` is given)."),
+    strawberry.argument(
+        description=f"Return the first n items (0 to {MAX_PAGE_SIZE}; {DEFAULT_PAGE_SIZE} "
+        "when neither `first` nor `last` is given)."
+    ),
 ]
 AfterArg = Annotated[str | None, strawberry.argument(description="Return items after this cursor.")]
-LastArg = Annotated[
-    int | None, strawberry.argument(description=f"Return the last n items (0 to {MAX_PAGE_SIZE}).")
-]
+LastArg = Annotated[int | None, strawberry.argument(description=f"Return the last n items (0 to {MAX_PAGE_SIZE}).")]
 BeforeArg = Annotated[str | None, strawberry.argument(description="Return items before this cursor.")]
 
 
@@ -166,17 +167,17 @@ async def paginate(fetch: Fetch, args: PageArgs, convert: Callable[[Any], T]) ->
 def paginate_list(items: Sequence[Any], args: PageArgs, convert: Callable[[Any], T]) -> Connection[T]:
     """One page of a list already in memory (e.g. every record of a group, loaded once)."""
     win = window(args, len(items))
-    return build_connection([convert(i) for i in items[win.offset:win.offset + win.limit]], len(items), win)
+    return build_connection([convert(i) for i in items[win.offset : win.offset + win.limit]], len(items), win)
 
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "AfterArg",
     "BeforeArg",
     "Connection",
     "Edge",
     "FirstArg",
     "LastArg",
-    "MAX_PAGE_SIZE",
     "PageArgs",
     "PageInfo",
     "build_connection",

@@ -18,22 +18,25 @@ from gateway.writes import ErrorCode, WriteError
 
 from .describe import described_enum
 
-
-MutationErrorCode = described_enum("Why a mutation failed.", {
-    "NOT_FOUND": "A record the mutation names does not exist (or is not visible to the caller).",
-    "VALIDATION": "An argument is invalid; `field` names it.",
-    "CONFLICT": "The record's state or version does not allow the change; `field` names the argument.",
-    "FORBIDDEN": "Noyo refused the operation.",
-    "UPSTREAM_UNAVAILABLE": "Noyo is unavailable; retry later.",
-    "UPSTREAM_TIMEOUT": "Noyo did not answer in time; the change may or may not have happened.",
-    "UPSTREAM_RATE_LIMITED": "Noyo is rate limiting requests; retry later.",
-    "UPSTREAM_ERROR": "Noyo failed to process the request.",
-    "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before with a different input.",
-    "IDEMPOTENCY_KEY_IN_USE": "A request with the same idempotency key is still running.",
-    "IDEMPOTENCY_UNAVAILABLE": "Idempotency records cannot be read or written now: nothing was sent; retry later.",
-    "OUTCOME_UNKNOWN": "Noyo's answer was lost and reading Noyo could not tell whether the change happened; "
-    "see `check`.",
-}, name="MutationErrorCode")(ErrorCode)
+MutationErrorCode = described_enum(
+    "Why a mutation failed.",
+    {
+        "NOT_FOUND": "A record the mutation names does not exist (or is not visible to the caller).",
+        "VALIDATION": "An argument is invalid; `field` names it.",
+        "CONFLICT": "The record's state or version does not allow the change; `field` names the argument.",
+        "FORBIDDEN": "Noyo refused the operation.",
+        "UPSTREAM_UNAVAILABLE": "Noyo is unavailable; retry later.",
+        "UPSTREAM_TIMEOUT": "Noyo did not answer in time; the change may or may not have happened.",
+        "UPSTREAM_RATE_LIMITED": "Noyo is rate limiting requests; retry later.",
+        "UPSTREAM_ERROR": "Noyo failed to process the request.",
+        "IDEMPOTENCY_KEY_REUSED": "The idempotency key was used before with a different input.",
+        "IDEMPOTENCY_KEY_IN_USE": "A request with the same idempotency key is still running.",
+        "IDEMPOTENCY_UNAVAILABLE": "Idempotency records cannot be read or written now: nothing was sent; retry later.",
+        "OUTCOME_UNKNOWN": "Noyo's answer was lost and reading Noyo could not tell whether the change happened; "
+        "see `check`.",
+    },
+    name="MutationErrorCode",
+)(ErrorCode)
 
 
 IdempotencyKey = Annotated[
@@ -47,7 +50,8 @@ IdempotencyKey = Annotated[
 
 @strawberry.type(description="One reason a mutation did not happen (or did not fully happen).")
 class MutationError:
-    code: MutationErrorCode = strawberry.field(description="What kind of failure this is.")
+    # strawberry.enum() returns the decorated enum class; mypy sees only a variable
+    code: MutationErrorCode = strawberry.field(description="What kind of failure this is.")  # type: ignore[valid-type]
     message: str = strawberry.field(description="Human-readable; never contains personal data.")
     field: list[str] | None = strawberry.field(
         default=None, description='Path of the offending argument, e.g. ["input", "effectiveEndDate"].'

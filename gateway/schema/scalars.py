@@ -19,7 +19,6 @@ import logging
 from typing import Any, TypeVar, cast, overload
 
 import strawberry
-
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 
 logger = logging.getLogger("gateway.schema")
@@ -39,8 +38,8 @@ def from_epoch(value: int | float | dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
-    return dt.datetime.fromtimestamp(value, tz=dt.timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return dt.datetime.fromtimestamp(value, tz=dt.UTC)
 
 
 def optional_id(value: str | None) -> strawberry.ID | None:

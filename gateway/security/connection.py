@@ -13,7 +13,8 @@ be closed when it expires.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import jwt
 

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 
 
 class _Watch:
-    __slots__ = ("task", "deadline", "expired")
+    __slots__ = ("deadline", "expired", "task")
 
     def __init__(self, task: asyncio.Task, deadline: float) -> None:
         self.task = task

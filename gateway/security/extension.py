@@ -14,7 +14,8 @@ schema serves apps configured differently. Per operation it:
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from graphql import (
     FragmentDefinitionNode,

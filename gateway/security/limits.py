@@ -17,8 +17,9 @@ of a ``*Connection`` (already counted by the connection's ``first``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -54,7 +55,9 @@ ZERO = Complexity()
 
 
 class _Analyzer:
-    def __init__(self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]):
+    def __init__(
+        self, schema: GraphQLSchema, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]
+    ):
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
@@ -94,7 +97,9 @@ class _Analyzer:
         if definition is None or name in self.in_progress:  # unknown or cyclic: validation reports it
             return ZERO
         self.in_progress.add(name)
-        result = self.selection_set(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
+        result = self.selection_set(
+            definition.selection_set, self.schema.get_type(definition.type_condition.name.value)
+        )
         self.in_progress.discard(name)
         self.memo[name] = result
         return result

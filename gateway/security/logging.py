@@ -26,7 +26,8 @@ import json
 import logging
 import re
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from opentelemetry import trace
 
@@ -43,8 +44,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(Bearer|ApiKey|Basic)\s+[A-Za-z0-9._~+/=-]+", re.I), r"\1 [REDACTED]"),
     (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[JWT]"),
     # "key": "value" / 'key': 'value' / key=value / key: value (personal and secret keys)
-    (re.compile(rf"""(["']?\b(?:{PERSONAL_KEYS})\b["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&}}\]]+)""", re.I),
-     r"\1[REDACTED]"),
+    (
+        re.compile(rf"""(["']?\b(?:{PERSONAL_KEYS})\b["']?\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s,;&}}\]]+)""", re.I),
+        r"\1[REDACTED]",
+    ),
     (re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)"), "[SSN]"),
     (re.compile(r"(?<!\d)\d{9}(?!\d)"), "[SSN]"),
     (re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)"), "[DATE]"),
@@ -118,7 +121,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}"
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
+            + f".{int(record.msecs):03d}"
             + self.formatTime(record, "%z"),
             "level": record.levelname,
             "logger": record.name,

@@ -155,8 +155,10 @@ class SecurityMiddleware:
             if content_type not in JSON_TYPES:
                 message = "POST requests must have Content-Type: application/json."
                 return 415, error_body(message, "UNSUPPORTED_MEDIA_TYPE", request_id), []
-        if method == "GET" and b"text/html" in headers.get(b"accept", b"") and b"query=" not in scope.get(
-            "query_string", b""
+        if (
+            method == "GET"
+            and b"text/html" in headers.get(b"accept", b"")
+            and b"query=" not in scope.get("query_string", b"")
         ):
             return None  # the GraphiQL page: static, no credentials needed to load it
         if self.csrf_header is not None and self.csrf_header not in headers:

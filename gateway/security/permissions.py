@@ -48,8 +48,6 @@ class IsAdmin(_RequiresRole):
     role = "admin"
 
 
-
-
 def require_role(permission: type[BasePermission]) -> Any:
     """Class decorator for a root type: every field gets ``permission`` (before the schema is built).
 

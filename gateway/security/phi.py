@@ -12,7 +12,8 @@ The resolver is not even called without the scope.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from strawberry.extensions import FieldExtension
 from strawberry.types import Info
@@ -31,9 +32,7 @@ class PhiField(FieldExtension):
     def resolve(self, next_: Callable[..., Any], source: Any, info: Info, **kwargs: Any) -> Any:
         return next_(source, info, **kwargs) if can_see_phi(info) else None
 
-    async def resolve_async(
-        self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any
-    ) -> Any:
+    async def resolve_async(self, next_: Callable[..., Awaitable[Any]], source: Any, info: Info, **kwargs: Any) -> Any:
         if not can_see_phi(info):
             return None
         return await next_(source, info, **kwargs)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 ROLES = ("viewer", "operator", "admin")
 PHI_SCOPE = "phi"
@@ -45,7 +46,7 @@ class Principal:
         org_ids: Iterable[Any] | None = None,
         group_ids: Iterable[Any] | None = None,
         kind: str = "anonymous",
-    ) -> "Principal":
+    ) -> Principal:
         return cls(
             subject=subject,
             role=role,

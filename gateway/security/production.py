@@ -30,12 +30,20 @@ def production_problems(settings: Any) -> list[str]:
     problems = []
     if settings.gateway_allow_anonymous:
         problems.append("anonymous access is on (set GATEWAY_ALLOW_ANONYMOUS=false)")
-    if not (_secret(settings.gateway_jwt_secret) or settings.gateway_jwks_url.strip()
-            or _secret(settings.gateway_api_keys)):
-        problems.append("no client authentication is configured "
-                        "(set GATEWAY_JWT_SECRET, GATEWAY_JWKS_URL or GATEWAY_API_KEYS)")
-    missing = [name for name, value in (("NOYO_CLIENT_ID", settings.noyo_client_id),
-                                        ("NOYO_CLIENT_SECRET", settings.noyo_client_secret)) if not _secret(value)]
+    if not (
+        _secret(settings.gateway_jwt_secret) or settings.gateway_jwks_url.strip() or _secret(settings.gateway_api_keys)
+    ):
+        problems.append(
+            "no client authentication is configured (set GATEWAY_JWT_SECRET, GATEWAY_JWKS_URL or GATEWAY_API_KEYS)"
+        )
+    missing = [
+        name
+        for name, value in (
+            ("NOYO_CLIENT_ID", settings.noyo_client_id),
+            ("NOYO_CLIENT_SECRET", settings.noyo_client_secret),
+        )
+        if not _secret(value)
+    ]
     if missing:
         problems.append(f"Noyo credentials are missing (set {' and '.join(missing)})")
     return problems

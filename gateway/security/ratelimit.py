@@ -11,8 +11,9 @@ from __future__ import annotations
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
@@ -143,4 +144,13 @@ def limiter_for(rate_text: str, cache_url: str, prefix: str, guard: Any = None) 
     return MemoryRateLimiter(rate)
 
 
-__all__ = ["Decision", "FallbackRateLimiter", "MemoryRateLimiter", "Rate", "RateLimiter", "RedisRateLimiter", "limiter_for", "parse_rate"]
+__all__ = [
+    "Decision",
+    "FallbackRateLimiter",
+    "MemoryRateLimiter",
+    "Rate",
+    "RateLimiter",
+    "RedisRateLimiter",
+    "limiter_for",
+    "parse_rate",
+]

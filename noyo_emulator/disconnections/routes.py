@@ -7,7 +7,7 @@ stable while new requests arrive. The rules live in ``rules``.
 from __future__ import annotations
 
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -77,7 +77,9 @@ async def list_for_group_deprecated(request: Request) -> JSONResponse:
 
 async def get_request(request: Request) -> JSONResponse:
     state = state_of(request)
-    return JSONResponse(find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest"))
+    return JSONResponse(
+        find_or_404(state.disconnections, request.path_params["request_id"], "GroupDisconnectionRequest")
+    )
 
 
 async def create_request(request: Request) -> JSONResponse:

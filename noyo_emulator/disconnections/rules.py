@@ -82,9 +82,7 @@ def parse_date(value: Any, name: str) -> dt.date:
 def _future_date(state: State, value: Any) -> str:
     day = parse_date(value, "effective_end_date")
     if day < state.today:
-        raise NoyoHTTPError(
-            422, f"effective_end_date: Must not be in the past (today is {state.today.isoformat()})."
-        )
+        raise NoyoHTTPError(422, f"effective_end_date: Must not be in the past (today is {state.today.isoformat()}).")
     return day.isoformat()
 
 

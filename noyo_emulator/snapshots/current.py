@@ -14,8 +14,19 @@ from ..state import OPEN_END_DATE, Record, State
 from .omitted_coverage import current_enrollments
 
 _PERSON_KEYS = (
-    "first_name", "middle_name", "last_name", "suffix", "maiden_name", "date_of_birth", "ssn",
-    "sex", "marital_status", "home_address", "mailing_address", "contact", "details",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "suffix",
+    "maiden_name",
+    "date_of_birth",
+    "ssn",
+    "sex",
+    "marital_status",
+    "home_address",
+    "mailing_address",
+    "contact",
+    "details",
 )
 
 

@@ -25,7 +25,7 @@ PENDING_CARRIER = ("processing", "valid", "scheduled")
 
 
 def arrival_day(snapshot: Record) -> dt.date:
-    return dt.datetime.fromtimestamp(snapshot["created"], dt.timezone.utc).date()
+    return dt.datetime.fromtimestamp(snapshot["created"], dt.UTC).date()
 
 
 FULFILLMENT_EVENT = "member_snapshot_carrier_fulfillment_status.status_change"

@@ -10,8 +10,9 @@ member's ``individual_id`` filled in.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from ..http import NoyoHTTPError
 from ..state import Record, State
@@ -81,9 +82,7 @@ def _same_person(stored: Record, person: dict[str, Any]) -> bool:
     return all(str(theirs.get(k, "")).lower() == str(person.get(k, "")).lower() for k in keys)
 
 
-def _resolve_dependents(
-    state: State, members: Members, new_id: IdFactory, problems: list[Problem]
-) -> None:
+def _resolve_dependents(state: State, members: Members, new_id: IdFactory, problems: list[Problem]) -> None:
     stored = [d for d in state.dependents.values() if d.get("employee_id") == members.employee_id]
     for index, dependent in enumerate(members.snapshot.get("dependents") or []):
         if dependent.get("id"):
@@ -100,8 +99,7 @@ def _resolve_dependents(
             if twin is not None:
                 raise NoyoHTTPError(
                     400,
-                    "Error creating dependent. Existing dependent has matching name and date of birth: "
-                    + twin["id"],
+                    "Error creating dependent. Existing dependent has matching name and date of birth: " + twin["id"],
                 )
             match = _person_record(state, new_id, dependent)
             match["employee_id"] = members.employee_id

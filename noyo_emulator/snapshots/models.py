@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Annotated, Any, Literal, Optional
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -56,31 +56,139 @@ Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 PatternDate = Annotated[str, Field(pattern=_DATE_PATTERN)]
 
 LineOfCoverage = Literal[
-    "medical", "dental", "vision", "life", "add", "std", "ltd", "accident", "critical_illness",
-    "cancer", "health_fund", "hospital_indemnity", "pharmacy", "wellness",
+    "medical",
+    "dental",
+    "vision",
+    "life",
+    "add",
+    "std",
+    "ltd",
+    "accident",
+    "critical_illness",
+    "cancer",
+    "health_fund",
+    "hospital_indemnity",
+    "pharmacy",
+    "wellness",
 ]
 UsState = Literal[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL", "IN", "IA",
-    "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM",
-    "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
-    "WV", "WI", "WY", "AS", "GU", "MH", "FM", "MP", "PW", "PR", "VI", "UM",
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "AS",
+    "GU",
+    "MH",
+    "FM",
+    "MP",
+    "PW",
+    "PR",
+    "VI",
+    "UM",
 ]
 Relationship = Literal[
-    "spouse", "child", "domestic-partner", "grandchild", "civil-union", "step-child", "foster-child",
-    "adopted-child", "legal-guardianship", "ex-spouse", "other",
+    "spouse",
+    "child",
+    "domestic-partner",
+    "grandchild",
+    "civil-union",
+    "step-child",
+    "foster-child",
+    "adopted-child",
+    "legal-guardianship",
+    "ex-spouse",
+    "other",
 ]
 EventReason = Literal[
-    "adoption", "benefit_class_change", "change_to_part_time", "change_to_full_time",
-    "cobra_enrollment", "cobra_termination", "cobra_update_other", "court_order", "death",
-    "demographic_change", "dependent_open_enrollment", "disability_status_change", "divorce",
-    "eligibility_change", "foster_care", "immigration_status_change", "leave_status_change",
-    "legal_guardian", "lost_coverage", "marriage", "medicare", "moved", "newborn", "new_hire",
-    "offline_change", "open_enrollment", "rate_changed", "rehire", "reinstatement", "retirement",
+    "adoption",
+    "benefit_class_change",
+    "change_to_part_time",
+    "change_to_full_time",
+    "cobra_enrollment",
+    "cobra_termination",
+    "cobra_update_other",
+    "court_order",
+    "death",
+    "demographic_change",
+    "dependent_open_enrollment",
+    "disability_status_change",
+    "divorce",
+    "eligibility_change",
+    "foster_care",
+    "immigration_status_change",
+    "leave_status_change",
+    "legal_guardian",
+    "lost_coverage",
+    "marriage",
+    "medicare",
+    "moved",
+    "newborn",
+    "new_hire",
+    "offline_change",
+    "open_enrollment",
+    "rate_changed",
+    "rehire",
+    "reinstatement",
+    "retirement",
     "termination",
 ]
 CobraReason = Literal[
-    "termination_of_employment", "reduction_of_work_hours", "medicare", "death", "divorce",
-    "separation", "ineligible_child", "bankruptcy_of_retirees_former_employer", "layoff",
+    "termination_of_employment",
+    "reduction_of_work_hours",
+    "medicare",
+    "death",
+    "divorce",
+    "separation",
+    "ineligible_child",
+    "bankruptcy_of_retirees_former_employer",
+    "layoff",
     "leave_of_absence",
 ]
 
@@ -99,7 +207,7 @@ class Address(_Model):
 
 
 class PersonContact(_Model):
-    email_address: Optional[Email] = None
+    email_address: Email | None = None
     email_address_type: Literal["home", "work"] = None  # type: ignore[assignment]
     home_phone: str = None  # type: ignore[assignment]
     preferred_language: str = None  # type: ignore[assignment]
@@ -143,12 +251,10 @@ class Person(_Model):
     last_name: str
     maiden_name: str = None  # type: ignore[assignment]
     mailing_address: Address
-    marital_status: Literal[
-        "single", "married", "domestic-partner", "divorced", "widowed", "legally-separated"
-    ] = None  # type: ignore[assignment]
+    marital_status: Literal["single", "married", "domestic-partner", "divorced", "widowed", "legally-separated"] = None  # type: ignore[assignment]
     middle_name: str = None  # type: ignore[assignment]
     sex: Literal["F", "M", "U", "X"]
-    ssn: Optional[Annotated[str, Field(pattern=SSN_PATTERN)]] = None
+    ssn: Annotated[str, Field(pattern=SSN_PATTERN)] | None = None
     suffix: str = None  # type: ignore[assignment]
 
 
@@ -211,11 +317,11 @@ class PCPDetails(_Model):
 
 
 class EnrolledMember(_Model):
-    custom_individual_id: Optional[str] = None
+    custom_individual_id: str | None = None
     effective_end_date: IsoDate
     effective_start_date: IsoDate
     event_id: NonEmpty = None  # type: ignore[assignment]
-    individual_id: Optional[Uuid] = None
+    individual_id: Uuid | None = None
     individual_type: Literal["dependent", "employee"]
     latest_change_effective_date: IsoDate = None  # type: ignore[assignment]
     pcp_details: PCPDetails = None  # type: ignore[assignment]

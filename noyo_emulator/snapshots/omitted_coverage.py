@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ..state import OPEN_END_DATE, Record, State
 
@@ -108,9 +109,7 @@ def missing_message(omissions: list[Omission]) -> str:
 
 
 def continue_warning(omission: Omission) -> str:
-    return (
-        f"Omitted active coverage left unchanged: {omission.describe()} at carrier {omission.carrier_id}."
-    )
+    return f"Omitted active coverage left unchanged: {omission.describe()} at carrier {omission.carrier_id}."
 
 
 def carry_back(coverages: list[dict[str, Any]], omissions: list[Omission], end_date: str | None) -> None:

@@ -107,9 +107,7 @@ def decide(
     carriers = _ordered_carriers(coverages, all_omissions)
 
     overrides = overrides or {}
-    connected = {
-        c: overrides[c] if c in overrides else is_connected(state, group_id, c) for c in carriers
-    }
+    connected = {c: overrides[c] if c in overrides else is_connected(state, group_id, c) for c in carriers}
     omissions = [o for o in all_omissions if connected[o.carrier_id]]
     division_change = changes_division(members)
     warnings: list[str] = []

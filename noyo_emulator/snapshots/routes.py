@@ -13,7 +13,8 @@ import functools
 import hashlib
 import json
 import uuid
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -113,9 +114,7 @@ def _summary_matches(key: str, values: set[str], snapshot: Record) -> bool:
 
 
 def _filters(request: Request, state: State) -> list[Callable[[Record], bool]]:
-    checks = [
-        check for param in ("id", "employee_id", "status") if (check := csv_filter(request, param)) is not None
-    ]
+    checks = [check for param in ("id", "employee_id", "status") if (check := csv_filter(request, param)) is not None]
     group_ids = csv_values(request, "group_id")
     if group_ids is not None:
         checks.append(lambda s: str(_group_of(state, s) or "").lower() in group_ids)

@@ -11,22 +11,25 @@ import enum
 from ..describe import described_enum
 
 
-@described_enum("A line of coverage (benefit type), as Noyo's Fulfillment API names it.", {
-    "MEDICAL": "Medical (health) insurance.",
-    "DENTAL": "Dental insurance.",
-    "VISION": "Vision insurance.",
-    "LIFE": "Life insurance.",
-    "ADD": "Accidental death and dismemberment insurance.",
-    "STD": "Short-term disability insurance.",
-    "LTD": "Long-term disability insurance.",
-    "ACCIDENT": "Accident insurance.",
-    "CRITICAL_ILLNESS": "Critical illness insurance.",
-    "CANCER": "Cancer insurance.",
-    "HEALTH_FUND": "A health fund (HSA, FSA or HRA).",
-    "HOSPITAL_INDEMNITY": "Hospital indemnity insurance.",
-    "PHARMACY": "Pharmacy (prescription drug) coverage.",
-    "WELLNESS": "Wellness program.",
-})
+@described_enum(
+    "A line of coverage (benefit type), as Noyo's Fulfillment API names it.",
+    {
+        "MEDICAL": "Medical (health) insurance.",
+        "DENTAL": "Dental insurance.",
+        "VISION": "Vision insurance.",
+        "LIFE": "Life insurance.",
+        "ADD": "Accidental death and dismemberment insurance.",
+        "STD": "Short-term disability insurance.",
+        "LTD": "Long-term disability insurance.",
+        "ACCIDENT": "Accident insurance.",
+        "CRITICAL_ILLNESS": "Critical illness insurance.",
+        "CANCER": "Cancer insurance.",
+        "HEALTH_FUND": "A health fund (HSA, FSA or HRA).",
+        "HOSPITAL_INDEMNITY": "Hospital indemnity insurance.",
+        "PHARMACY": "Pharmacy (prescription drug) coverage.",
+        "WELLNESS": "Wellness program.",
+    },
+)
 class LineOfCoverage(enum.Enum):
     MEDICAL = "medical"
     DENTAL = "dental"
@@ -44,10 +47,13 @@ class LineOfCoverage(enum.Enum):
     WELLNESS = "wellness"
 
 
-@described_enum("Who pays for a line a carrier offers (the Carrier API's `-basic` / `-voluntary` suffix).", {
-    "BASIC": "Employer-paid (basic) coverage.",
-    "VOLUNTARY": "Employee-paid (voluntary) coverage.",
-})
+@described_enum(
+    "Who pays for a line a carrier offers (the Carrier API's `-basic` / `-voluntary` suffix).",
+    {
+        "BASIC": "Employer-paid (basic) coverage.",
+        "VOLUNTARY": "Employee-paid (voluntary) coverage.",
+    },
+)
 class LineOfCoverageVariant(enum.Enum):
     BASIC = "basic"
     VOLUNTARY = "voluntary"

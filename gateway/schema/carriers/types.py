@@ -7,9 +7,9 @@ from strawberry import relay
 
 from gateway.noyo import models
 
+from ..members.enums import UsState
 from ..node import by_loader, noyo_id_field
 from ..scalars import to_enum
-from ..members.enums import UsState
 from .enums import LineOfCoverage, LineOfCoverageVariant, carrier_line
 
 NATIONWIDE = "US"

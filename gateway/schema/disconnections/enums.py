@@ -8,12 +8,15 @@ import enum
 from ..describe import described_enum
 
 
-@described_enum("Where a group disconnection request stands.", {
-    "NEEDS_REVIEW": "Created by Noyo from a carrier signal; waits for the platform to confirm or reject it.",
-    "PROCESSING": "Confirmed; the group disconnects on the effective end date.",
-    "COMPLETED": "The group is disconnected from the carrier.",
-    "REJECTED": "Rejected: the group stays connected.",
-})
+@described_enum(
+    "Where a group disconnection request stands.",
+    {
+        "NEEDS_REVIEW": "Created by Noyo from a carrier signal; waits for the platform to confirm or reject it.",
+        "PROCESSING": "Confirmed; the group disconnects on the effective end date.",
+        "COMPLETED": "The group is disconnected from the carrier.",
+        "REJECTED": "Rejected: the group stays connected.",
+    },
+)
 class DisconnectionStatus(enum.Enum):
     NEEDS_REVIEW = "needs_review"
     PROCESSING = "processing"
@@ -21,13 +24,16 @@ class DisconnectionStatus(enum.Enum):
     REJECTED = "rejected"
 
 
-@described_enum("What originated a group disconnection request.", {
-    "PLATFORM": "The platform asked for it.",
-    "CARRIER": "A carrier signal (e.g. the carrier terminated the group).",
-    "GROUP_AUDIT_REQUEST": "A group audit.",
-    "GROUP_SETUP_REQUEST": "A group connection (setup) request.",
-    "MEMBER_TRANSACTION": "A member transaction.",
-})
+@described_enum(
+    "What originated a group disconnection request.",
+    {
+        "PLATFORM": "The platform asked for it.",
+        "CARRIER": "A carrier signal (e.g. the carrier terminated the group).",
+        "GROUP_AUDIT_REQUEST": "A group audit.",
+        "GROUP_SETUP_REQUEST": "A group connection (setup) request.",
+        "MEMBER_TRANSACTION": "A member transaction.",
+    },
+)
 class DisconnectionSourceType(enum.Enum):
     PLATFORM = "platform"
     CARRIER = "carrier"
@@ -36,15 +42,18 @@ class DisconnectionSourceType(enum.Enum):
     MEMBER_TRANSACTION = "member_transaction"
 
 
-@described_enum("Why the platform asks to disconnect a group (when creating a request).", {
-    "BROKER_OF_RECORD": "The group changed broker of record.",
-    "CHANGED_ENROLLMENT_METHOD": "The group enrolls another way now.",
-    "LOST_GROUP": "The platform lost the group as a customer.",
-    "NO_LONGER_ELIGIBLE": "The group is no longer eligible.",
-    "NOT_USING_CONNECTION": "The group does not use the connection.",
-    "OTHER": "Another reason (say which in `context`).",
-    "TERMINATED": "The group's coverage with the carrier ended.",
-})
+@described_enum(
+    "Why the platform asks to disconnect a group (when creating a request).",
+    {
+        "BROKER_OF_RECORD": "The group changed broker of record.",
+        "CHANGED_ENROLLMENT_METHOD": "The group enrolls another way now.",
+        "LOST_GROUP": "The platform lost the group as a customer.",
+        "NO_LONGER_ELIGIBLE": "The group is no longer eligible.",
+        "NOT_USING_CONNECTION": "The group does not use the connection.",
+        "OTHER": "Another reason (say which in `context`).",
+        "TERMINATED": "The group's coverage with the carrier ended.",
+    },
+)
 class DisconnectionReason(enum.Enum):
     BROKER_OF_RECORD = "broker_of_record"
     CHANGED_ENROLLMENT_METHOD = "changed_enrollment_method"
@@ -55,12 +64,15 @@ class DisconnectionReason(enum.Enum):
     TERMINATED = "terminated"
 
 
-@described_enum("Why the platform rejects a disconnection request (or keeps the group connected).", {
-    "CONNECTION_RESTORED": "The connection works again.",
-    "ELIGIBILITY_RESTORED": "The group is eligible again.",
-    "PAYMENT_REINSTATED": "The group's payments were reinstated.",
-    "OTHER": "Another reason (say which in `context`).",
-})
+@described_enum(
+    "Why the platform rejects a disconnection request (or keeps the group connected).",
+    {
+        "CONNECTION_RESTORED": "The connection works again.",
+        "ELIGIBILITY_RESTORED": "The group is eligible again.",
+        "PAYMENT_REINSTATED": "The group's payments were reinstated.",
+        "OTHER": "Another reason (say which in `context`).",
+    },
+)
 class DisconnectionRejectionReason(enum.Enum):
     CONNECTION_RESTORED = "connection_restored"
     ELIGIBILITY_RESTORED = "eligibility_restored"
@@ -68,10 +80,13 @@ class DisconnectionRejectionReason(enum.Enum):
     OTHER = "other"
 
 
-@described_enum("The status an edit moves a disconnection request to.", {
-    "PROCESSING": "Resubmit (a rejected request) or keep processing, with the new date.",
-    "REJECTED": "Reject the request.",
-})
+@described_enum(
+    "The status an edit moves a disconnection request to.",
+    {
+        "PROCESSING": "Resubmit (a rejected request) or keep processing, with the new date.",
+        "REJECTED": "Reject the request.",
+    },
+)
 class DisconnectionEditStatus(enum.Enum):
     PROCESSING = "processing"
     REJECTED = "rejected"

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 
 from ..errors import bad_input
-from ..ids import filter_id, lookup_id
+from ..ids import filter_id
 from .enums import DisconnectionSourceType, DisconnectionStatus
 
 

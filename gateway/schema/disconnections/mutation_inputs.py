@@ -25,17 +25,21 @@ class CreateDisconnectionRequestInput:
     context: str | None = strawberry.field(default=None, description="Free text; must not contain personal data.")
 
     def to_noyo(self) -> dict[str, Any]:
-        return _clean({
-            "group_id": str(self.group_id),
-            "carrier_id": str(self.carrier_id),
-            "effective_end_date": self.effective_end_date.isoformat(),
-            "reason": self.reason.value if self.reason else None,
-            "context": self.context,
-        })
+        return _clean(
+            {
+                "group_id": str(self.group_id),
+                "carrier_id": str(self.carrier_id),
+                "effective_end_date": self.effective_end_date.isoformat(),
+                "reason": self.reason.value if self.reason else None,
+                "context": self.context,
+            }
+        )
 
     def problems(self) -> list[WriteError]:
-        return [*uuid_problem(self.group_id, ("input", "groupId")),
-                *uuid_problem(self.carrier_id, ("input", "carrierId"))]
+        return [
+            *uuid_problem(self.group_id, ("input", "groupId")),
+            *uuid_problem(self.carrier_id, ("input", "carrierId")),
+        ]
 
     def resolve_ids(self) -> list[WriteError]:
         """Turn global ids into Noyo ids in place; problems for ids of another type."""
@@ -59,12 +63,14 @@ class EditDisconnectionRequestInput:
     context: str | None = strawberry.field(default=None, description="Free text; must not contain personal data.")
 
     def to_noyo(self) -> dict[str, Any]:
-        return _clean({
-            "status": self.status.value,
-            "effective_end_date": self.effective_end_date.isoformat() if self.effective_end_date else None,
-            "reason": self.reason.value if self.reason else None,
-            "context": self.context,
-        })
+        return _clean(
+            {
+                "status": self.status.value,
+                "effective_end_date": self.effective_end_date.isoformat() if self.effective_end_date else None,
+                "reason": self.reason.value if self.reason else None,
+                "context": self.context,
+            }
+        )
 
 
 def _clean(body: dict[str, Any]) -> dict[str, Any]:

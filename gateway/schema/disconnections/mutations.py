@@ -12,7 +12,8 @@ reconciled by reading Noyo (``gateway.reconcile``) instead of being sent twice.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -28,7 +29,6 @@ from ..payloads import IdempotencyKey, MutationError, from_write_errors
 from .enums import DisconnectionRejectionReason
 from .mutation_inputs import CreateDisconnectionRequestInput, EditDisconnectionRequestInput, uuid_problem
 from .types import DisconnectionRequest
-
 
 RequestIdArg = Annotated[strawberry.ID, strawberry.argument(description="The request (a Noyo or global id).")]
 
@@ -56,8 +56,14 @@ def _payload(outcome: Outcome) -> DisconnectionRequestPayload:
 
 def _field_mapper(prefix: tuple[str, ...]) -> writes.FieldMapper:
     """Noyo body field -> GraphQL argument path (``effective_end_date`` -> ``effectiveEndDate``)."""
-    names = {"effective_end_date": "effectiveEndDate", "group_id": "groupId", "carrier_id": "carrierId",
-             "reason": "reason", "context": "context", "status": "status"}
+    names = {
+        "effective_end_date": "effectiveEndDate",
+        "group_id": "groupId",
+        "carrier_id": "carrierId",
+        "reason": "reason",
+        "context": "context",
+        "status": "status",
+    }
 
     def mapper(noyo_field: str) -> tuple[str, ...] | None:
         name = names.get(noyo_field)
@@ -78,9 +84,7 @@ def _not_found_field(outcome: Outcome, paths: dict[str, tuple[str, ...]]) -> Out
     return outcome
 
 
-async def _with_current_version(
-    info: Info, request_id: str, outcome: Outcome, sent_version: str | None
-) -> Outcome:
+async def _with_current_version(info: Info, request_id: str, outcome: Outcome, sent_version: str | None) -> Outcome:
     """Fill ``currentVersion`` of CONFLICTs with the request's version as Noyo has it now
     (and point the error at ``version`` when the one sent is no longer current)."""
     if not any(e.code == ErrorCode.CONFLICT for e in outcome.errors):
@@ -153,7 +157,11 @@ class DisconnectionMutations:
 
         scope = writes.idempotency_scope("createDisconnectionRequest", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, body, attempt,
+            info.context.services.idempotency,
+            scope,
+            idempotency_key,
+            body,
+            attempt,
             reconciler=reconcile.disconnection_created(info.context.noyo, body),
         )
         await _invalidate(info, outcome)
@@ -177,9 +185,13 @@ class DisconnectionMutations:
             return _payload(Outcome.failure(*problems))
         body = {"effective_end_date": effective_end_date.isoformat()} if effective_end_date else {}
         return await _update(
-            info, "confirmDisconnectionRequest", request_id,
-            lambda: info.context.noyo.confirm_disconnection_request(request_id, body), _field_mapper(()),
-            idempotency_key, {"body": body},
+            info,
+            "confirmDisconnectionRequest",
+            request_id,
+            lambda: info.context.noyo.confirm_disconnection_request(request_id, body),
+            _field_mapper(()),
+            idempotency_key,
+            {"body": body},
             reconcile.disconnection_decided(info.context.noyo, request_id, "confirm", body),
         )
 
@@ -201,9 +213,13 @@ class DisconnectionMutations:
             return _payload(Outcome.failure(*problems))
         body = {k: v for k, v in (("reason", reason.value if reason else None), ("context", context)) if v}
         return await _update(
-            info, "rejectDisconnectionRequest", request_id,
-            lambda: info.context.noyo.reject_disconnection_request(request_id, body), _field_mapper(()),
-            idempotency_key, {"body": body},
+            info,
+            "rejectDisconnectionRequest",
+            request_id,
+            lambda: info.context.noyo.reject_disconnection_request(request_id, body),
+            _field_mapper(()),
+            idempotency_key,
+            {"body": body},
             reconcile.disconnection_decided(info.context.noyo, request_id, "reject", body),
         )
 
@@ -225,9 +241,13 @@ class DisconnectionMutations:
         if problems:
             return _payload(Outcome.failure(*problems))
         return await _update(
-            info, "editDisconnectionRequest", request_id,
+            info,
+            "editDisconnectionRequest",
+            request_id,
             lambda: info.context.noyo.edit_disconnection_request(request_id, str(version), body),
-            _field_mapper(("input",)), idempotency_key, {"version": str(version), "body": body},
+            _field_mapper(("input",)),
+            idempotency_key,
+            {"version": str(version), "body": body},
             reconcile.disconnection_edited(info.context.noyo, request_id, str(version), body),
             sent_version=str(version),
         )

@@ -56,7 +56,9 @@ class DisconnectionQueries:
     async def review_queue(
         self,
         info: Info,
-        group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this group's requests.")] = None,
+        group_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this group's requests.")
+        ] = None,
         carrier_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only requests with this carrier.")
         ] = None,
@@ -75,4 +77,6 @@ class DisconnectionQueries:
             "carrier_ids": [carrier] if carrier else None,
             "source_type": source_type.value if source_type else None,
         }
-        return await disconnection_page(info, {k: v for k, v in params.items() if v}, PageArgs(first, after, last, before))
+        return await disconnection_page(
+            info, {k: v for k, v in params.items() if v}, PageArgs(first, after, last, before)
+        )

@@ -24,10 +24,13 @@ REVIEW = "needs_review"
 _DECIDED = ("processing", "rejected")
 
 
-@described_enum("How a change moved a disconnection request relative to the review queue.", {
-    "ENTERED": "The request now needs review.",
-    "LEFT": "The request was decided and no longer needs review.",
-})
+@described_enum(
+    "How a change moved a disconnection request relative to the review queue.",
+    {
+        "ENTERED": "The request now needs review.",
+        "LEFT": "The request was decided and no longer needs review.",
+    },
+)
 class ReviewQueueMovement(enum.Enum):
     ENTERED = "entered"
     LEFT = "left"

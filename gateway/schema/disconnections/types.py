@@ -29,7 +29,9 @@ class DisconnectionRequest(relay.Node):
     id: relay.NodeID[str]
     noyo_id = noyo_id_field()
     version: str = strawberry.field(description="The record's current version, for `editDisconnectionRequest`.")
-    status: DisconnectionStatus | None = strawberry.field(description="Where the request stands" + UNKNOWN_VALUE_NOTE + ".")
+    status: DisconnectionStatus | None = strawberry.field(
+        description="Where the request stands" + UNKNOWN_VALUE_NOTE + "."
+    )
     source_type: DisconnectionSourceType | None = strawberry.field(
         description="What originated the request" + UNKNOWN_VALUE_NOTE + "."
     )

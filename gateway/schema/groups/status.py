@@ -10,7 +10,7 @@ A rejected request leaves the group connected, so it never decides the state.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 import strawberry
 from strawberry.types import Info
@@ -37,9 +37,7 @@ class GroupCarrierStatus:
     disconnection_request: DisconnectionRequest | None = strawberry.field(
         description="The request deciding the state (NEEDS_REVIEW, DISCONNECTING, DISCONNECTED)."
     )
-    effective_end_date: dt.date | None = strawberry.field(
-        description="When the disconnection takes (or took) effect."
-    )
+    effective_end_date: dt.date | None = strawberry.field(description="When the disconnection takes (or took) effect.")
 
     @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:

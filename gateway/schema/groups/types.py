@@ -64,9 +64,17 @@ class Group(relay.Node):
     def inline(cls, id: str, name: str) -> Group:
         """A group known only by the id and name another record carries inline (Noyo's
         ``group_name``): for selections of ``id`` and ``name`` alone (see ``INLINE_FIELDS``)."""
-        unknown = dt.datetime.fromtimestamp(0, dt.timezone.utc)
-        return cls(id=id, version="", name=name, dba_name=None, sic_code=None,
-                   organization_id=None, created=unknown, modified=unknown)
+        unknown = dt.datetime.fromtimestamp(0, dt.UTC)
+        return cls(
+            id=id,
+            version="",
+            name=name,
+            dba_name=None,
+            sic_code=None,
+            organization_id=None,
+            created=unknown,
+            modified=unknown,
+        )
 
     @strawberry.field(description="The group's connections with carriers, every status.")
     async def connections(self, info: Info) -> list[GroupCarrierConnection]:
@@ -104,7 +112,9 @@ class Group(relay.Node):
         last: LastArg = None,
         before: BeforeArg = None,
     ) -> Connection[MemberSnapshot]:
-        return await snapshot_page(info, snapshot_params(str(self.id), None, None), PageArgs(first, after, last, before))
+        return await snapshot_page(
+            info, snapshot_params(str(self.id), None, None), PageArgs(first, after, last, before)
+        )
 
     @strawberry.field(description="One entry per carrier the group has a connection with: its current standing.")
     async def status(self, info: Info) -> list[GroupCarrierStatus]:

@@ -10,12 +10,15 @@ import enum
 from ..describe import described_enum
 
 
-@described_enum("Sex of a person, as Noyo records it.", {
-    "F": "Female.",
-    "M": "Male.",
-    "U": "Unknown (not reported).",
-    "X": "Non-binary or another gender.",
-})
+@described_enum(
+    "Sex of a person, as Noyo records it.",
+    {
+        "F": "Female.",
+        "M": "Male.",
+        "U": "Unknown (not reported).",
+        "X": "Non-binary or another gender.",
+    },
+)
 class Sex(enum.Enum):
     F = "F"
     M = "M"
@@ -23,14 +26,17 @@ class Sex(enum.Enum):
     X = "X"
 
 
-@described_enum("A person's marital status.", {
-    "SINGLE": "Never married.",
-    "MARRIED": "Married.",
-    "DOMESTIC_PARTNER": "In a domestic partnership.",
-    "DIVORCED": "Divorced.",
-    "WIDOWED": "Widowed.",
-    "LEGALLY_SEPARATED": "Legally separated.",
-})
+@described_enum(
+    "A person's marital status.",
+    {
+        "SINGLE": "Never married.",
+        "MARRIED": "Married.",
+        "DOMESTIC_PARTNER": "In a domestic partnership.",
+        "DIVORCED": "Divorced.",
+        "WIDOWED": "Widowed.",
+        "LEGALLY_SEPARATED": "Legally separated.",
+    },
+)
 class MaritalStatus(enum.Enum):
     SINGLE = "single"
     MARRIED = "married"
@@ -40,68 +46,71 @@ class MaritalStatus(enum.Enum):
     LEGALLY_SEPARATED = "legally-separated"
 
 
-@described_enum("A US state, district or territory, by its postal code.", {
-    "AL": "Alabama.",
-    "AK": "Alaska.",
-    "AZ": "Arizona.",
-    "AR": "Arkansas.",
-    "CA": "California.",
-    "CO": "Colorado.",
-    "CT": "Connecticut.",
-    "DE": "Delaware.",
-    "DC": "District of Columbia.",
-    "FL": "Florida.",
-    "GA": "Georgia.",
-    "HI": "Hawaii.",
-    "ID": "Idaho.",
-    "IL": "Illinois.",
-    "IN": "Indiana.",
-    "IA": "Iowa.",
-    "KS": "Kansas.",
-    "KY": "Kentucky.",
-    "LA": "Louisiana.",
-    "ME": "Maine.",
-    "MD": "Maryland.",
-    "MA": "Massachusetts.",
-    "MI": "Michigan.",
-    "MN": "Minnesota.",
-    "MS": "Mississippi.",
-    "MO": "Missouri.",
-    "MT": "Montana.",
-    "NE": "Nebraska.",
-    "NV": "Nevada.",
-    "NH": "New Hampshire.",
-    "NJ": "New Jersey.",
-    "NM": "New Mexico.",
-    "NY": "New York.",
-    "NC": "North Carolina.",
-    "ND": "North Dakota.",
-    "OH": "Ohio.",
-    "OK": "Oklahoma.",
-    "OR": "Oregon.",
-    "PA": "Pennsylvania.",
-    "RI": "Rhode Island.",
-    "SC": "South Carolina.",
-    "SD": "South Dakota.",
-    "TN": "Tennessee.",
-    "TX": "Texas.",
-    "UT": "Utah.",
-    "VT": "Vermont.",
-    "VA": "Virginia.",
-    "WA": "Washington.",
-    "WV": "West Virginia.",
-    "WI": "Wisconsin.",
-    "WY": "Wyoming.",
-    "AS": "American Samoa.",
-    "GU": "Guam.",
-    "MH": "Marshall Islands.",
-    "FM": "Federated States of Micronesia.",
-    "MP": "Northern Mariana Islands.",
-    "PW": "Palau.",
-    "PR": "Puerto Rico.",
-    "VI": "U.S. Virgin Islands.",
-    "UM": "U.S. Minor Outlying Islands.",
-})
+@described_enum(
+    "A US state, district or territory, by its postal code.",
+    {
+        "AL": "Alabama.",
+        "AK": "Alaska.",
+        "AZ": "Arizona.",
+        "AR": "Arkansas.",
+        "CA": "California.",
+        "CO": "Colorado.",
+        "CT": "Connecticut.",
+        "DE": "Delaware.",
+        "DC": "District of Columbia.",
+        "FL": "Florida.",
+        "GA": "Georgia.",
+        "HI": "Hawaii.",
+        "ID": "Idaho.",
+        "IL": "Illinois.",
+        "IN": "Indiana.",
+        "IA": "Iowa.",
+        "KS": "Kansas.",
+        "KY": "Kentucky.",
+        "LA": "Louisiana.",
+        "ME": "Maine.",
+        "MD": "Maryland.",
+        "MA": "Massachusetts.",
+        "MI": "Michigan.",
+        "MN": "Minnesota.",
+        "MS": "Mississippi.",
+        "MO": "Missouri.",
+        "MT": "Montana.",
+        "NE": "Nebraska.",
+        "NV": "Nevada.",
+        "NH": "New Hampshire.",
+        "NJ": "New Jersey.",
+        "NM": "New Mexico.",
+        "NY": "New York.",
+        "NC": "North Carolina.",
+        "ND": "North Dakota.",
+        "OH": "Ohio.",
+        "OK": "Oklahoma.",
+        "OR": "Oregon.",
+        "PA": "Pennsylvania.",
+        "RI": "Rhode Island.",
+        "SC": "South Carolina.",
+        "SD": "South Dakota.",
+        "TN": "Tennessee.",
+        "TX": "Texas.",
+        "UT": "Utah.",
+        "VT": "Vermont.",
+        "VA": "Virginia.",
+        "WA": "Washington.",
+        "WV": "West Virginia.",
+        "WI": "Wisconsin.",
+        "WY": "Wyoming.",
+        "AS": "American Samoa.",
+        "GU": "Guam.",
+        "MH": "Marshall Islands.",
+        "FM": "Federated States of Micronesia.",
+        "MP": "Northern Mariana Islands.",
+        "PW": "Palau.",
+        "PR": "Puerto Rico.",
+        "VI": "U.S. Virgin Islands.",
+        "UM": "U.S. Minor Outlying Islands.",
+    },
+)
 class UsState(enum.Enum):
     AL = "AL"
     AK = "AK"
@@ -165,22 +174,28 @@ class UsState(enum.Enum):
     UM = "UM"
 
 
-@described_enum("Whether an email address is personal or at work.", {
-    "HOME": "A personal address.",
-    "WORK": "An address at work.",
-})
+@described_enum(
+    "Whether an email address is personal or at work.",
+    {
+        "HOME": "A personal address.",
+        "WORK": "An address at work.",
+    },
+)
 class EmailAddressType(enum.Enum):
     HOME = "home"
     WORK = "work"
 
 
-@described_enum("A person's preferred contact method.", {
-    "MAIL": "Postal mail.",
-    "EMAIL": "Email.",
-    "HOME_PHONE": "The home phone.",
-    "WORK_PHONE": "The work phone.",
-    "OTHER": "Another method.",
-})
+@described_enum(
+    "A person's preferred contact method.",
+    {
+        "MAIL": "Postal mail.",
+        "EMAIL": "Email.",
+        "HOME_PHONE": "The home phone.",
+        "WORK_PHONE": "The work phone.",
+        "OTHER": "Another method.",
+    },
+)
 class ContactMethod(enum.Enum):
     MAIL = "mail"
     EMAIL = "email"
@@ -189,33 +204,42 @@ class ContactMethod(enum.Enum):
     OTHER = "other"
 
 
-@described_enum("A kind of tobacco a person uses.", {
-    "PIPE": "Pipe tobacco.",
-    "CIGARETTES": "Cigarettes.",
-    "CHEWING_TOBACCO": "Chewing tobacco.",
-})
+@described_enum(
+    "A kind of tobacco a person uses.",
+    {
+        "PIPE": "Pipe tobacco.",
+        "CIGARETTES": "Cigarettes.",
+        "CHEWING_TOBACCO": "Chewing tobacco.",
+    },
+)
 class TobaccoType(enum.Enum):
     PIPE = "pipe"
     CIGARETTES = "cigarettes"
     CHEWING_TOBACCO = "chewing-tobacco"
 
 
-@described_enum("How an employee is paid.", {
-    "HOURLY": "Paid by the hour.",
-    "SALARY": "Paid a salary.",
-})
+@described_enum(
+    "How an employee is paid.",
+    {
+        "HOURLY": "Paid by the hour.",
+        "SALARY": "Paid a salary.",
+    },
+)
 class SalaryType(enum.Enum):
     HOURLY = "hourly"
     SALARY = "salary"
 
 
-@described_enum("The period a salary amount is for.", {
-    "ANNUAL": "Per year.",
-    "MONTH": "Per month.",
-    "SEMI_MONTHLY": "Per half month.",
-    "WEEK": "Per week.",
-    "HOUR": "Per hour.",
-})
+@described_enum(
+    "The period a salary amount is for.",
+    {
+        "ANNUAL": "Per year.",
+        "MONTH": "Per month.",
+        "SEMI_MONTHLY": "Per half month.",
+        "WEEK": "Per week.",
+        "HOUR": "Per hour.",
+    },
+)
 class SalaryUnit(enum.Enum):
     ANNUAL = "annual"
     MONTH = "month"
@@ -224,19 +248,22 @@ class SalaryUnit(enum.Enum):
     HOUR = "hour"
 
 
-@described_enum("Relationship of a dependent to the employee.", {
-    "SPOUSE": "Husband or wife.",
-    "CHILD": "Son or daughter.",
-    "DOMESTIC_PARTNER": "Domestic partner.",
-    "GRANDCHILD": "Grandchild.",
-    "CIVIL_UNION": "Civil union partner.",
-    "STEP_CHILD": "Stepchild.",
-    "FOSTER_CHILD": "Foster child.",
-    "ADOPTED_CHILD": "Adopted child.",
-    "LEGAL_GUARDIANSHIP": "A person under the employee's legal guardianship.",
-    "EX_SPOUSE": "Former spouse.",
-    "OTHER": "Another relationship.",
-})
+@described_enum(
+    "Relationship of a dependent to the employee.",
+    {
+        "SPOUSE": "Husband or wife.",
+        "CHILD": "Son or daughter.",
+        "DOMESTIC_PARTNER": "Domestic partner.",
+        "GRANDCHILD": "Grandchild.",
+        "CIVIL_UNION": "Civil union partner.",
+        "STEP_CHILD": "Stepchild.",
+        "FOSTER_CHILD": "Foster child.",
+        "ADOPTED_CHILD": "Adopted child.",
+        "LEGAL_GUARDIANSHIP": "A person under the employee's legal guardianship.",
+        "EX_SPOUSE": "Former spouse.",
+        "OTHER": "Another relationship.",
+    },
+)
 class DependentRelationship(enum.Enum):
     SPOUSE = "spouse"
     CHILD = "child"
@@ -251,48 +278,54 @@ class DependentRelationship(enum.Enum):
     OTHER = "other"
 
 
-@described_enum("The kind of change a snapshot event describes.", {
-    "COVERAGE": "A change of coverage (enrollments).",
-    "DEMOGRAPHIC": "A change of personal details.",
-})
+@described_enum(
+    "The kind of change a snapshot event describes.",
+    {
+        "COVERAGE": "A change of coverage (enrollments).",
+        "DEMOGRAPHIC": "A change of personal details.",
+    },
+)
 class SnapshotEventType(enum.Enum):
     COVERAGE = "coverage"
     DEMOGRAPHIC = "demographic"
 
 
-@described_enum("The real-world cause of a snapshot event.", {
-    "ADOPTION": "A child was adopted.",
-    "BENEFIT_CLASS_CHANGE": "The employee moved to another benefit class.",
-    "CHANGE_TO_PART_TIME": "The employee became part-time.",
-    "CHANGE_TO_FULL_TIME": "The employee became full-time.",
-    "COBRA_ENROLLMENT": "Enrollment in COBRA continuation coverage.",
-    "COBRA_TERMINATION": "End of COBRA continuation coverage.",
-    "COBRA_UPDATE_OTHER": "Another change to COBRA continuation coverage.",
-    "COURT_ORDER": "A court ordered the change (e.g. a child support order).",
-    "DEATH": "A member died.",
-    "DEMOGRAPHIC_CHANGE": "Personal details changed (name, address...).",
-    "DEPENDENT_OPEN_ENROLLMENT": "Open enrollment for dependents.",
-    "DISABILITY_STATUS_CHANGE": "A member's disability status changed.",
-    "DIVORCE": "The employee divorced.",
-    "ELIGIBILITY_CHANGE": "A member's eligibility changed.",
-    "FOSTER_CARE": "A foster child was placed.",
-    "IMMIGRATION_STATUS_CHANGE": "A member's immigration status changed.",
-    "LEAVE_STATUS_CHANGE": "The employee went on or came back from leave.",
-    "LEGAL_GUARDIAN": "Legal guardianship began or ended.",
-    "LOST_COVERAGE": "A member lost other coverage.",
-    "MARRIAGE": "The employee married.",
-    "MEDICARE": "A member became eligible for Medicare.",
-    "MOVED": "The family moved.",
-    "NEWBORN": "A child was born.",
-    "NEW_HIRE": "The employee was hired.",
-    "OFFLINE_CHANGE": "A change made outside the platform.",
-    "OPEN_ENROLLMENT": "The group's open enrollment.",
-    "RATE_CHANGED": "The rate changed.",
-    "REHIRE": "The employee was rehired.",
-    "REINSTATEMENT": "Coverage was reinstated.",
-    "RETIREMENT": "The employee retired.",
-    "TERMINATION": "The employee's employment ended.",
-})
+@described_enum(
+    "The real-world cause of a snapshot event.",
+    {
+        "ADOPTION": "A child was adopted.",
+        "BENEFIT_CLASS_CHANGE": "The employee moved to another benefit class.",
+        "CHANGE_TO_PART_TIME": "The employee became part-time.",
+        "CHANGE_TO_FULL_TIME": "The employee became full-time.",
+        "COBRA_ENROLLMENT": "Enrollment in COBRA continuation coverage.",
+        "COBRA_TERMINATION": "End of COBRA continuation coverage.",
+        "COBRA_UPDATE_OTHER": "Another change to COBRA continuation coverage.",
+        "COURT_ORDER": "A court ordered the change (e.g. a child support order).",
+        "DEATH": "A member died.",
+        "DEMOGRAPHIC_CHANGE": "Personal details changed (name, address...).",
+        "DEPENDENT_OPEN_ENROLLMENT": "Open enrollment for dependents.",
+        "DISABILITY_STATUS_CHANGE": "A member's disability status changed.",
+        "DIVORCE": "The employee divorced.",
+        "ELIGIBILITY_CHANGE": "A member's eligibility changed.",
+        "FOSTER_CARE": "A foster child was placed.",
+        "IMMIGRATION_STATUS_CHANGE": "A member's immigration status changed.",
+        "LEAVE_STATUS_CHANGE": "The employee went on or came back from leave.",
+        "LEGAL_GUARDIAN": "Legal guardianship began or ended.",
+        "LOST_COVERAGE": "A member lost other coverage.",
+        "MARRIAGE": "The employee married.",
+        "MEDICARE": "A member became eligible for Medicare.",
+        "MOVED": "The family moved.",
+        "NEWBORN": "A child was born.",
+        "NEW_HIRE": "The employee was hired.",
+        "OFFLINE_CHANGE": "A change made outside the platform.",
+        "OPEN_ENROLLMENT": "The group's open enrollment.",
+        "RATE_CHANGED": "The rate changed.",
+        "REHIRE": "The employee was rehired.",
+        "REINSTATEMENT": "Coverage was reinstated.",
+        "RETIREMENT": "The employee retired.",
+        "TERMINATION": "The employee's employment ended.",
+    },
+)
 class SnapshotEventReason(enum.Enum):
     ADOPTION = "adoption"
     BENEFIT_CLASS_CHANGE = "benefit_class_change"

@@ -3,5 +3,11 @@ from .queries import SnapshotQueries
 from .subscriptions import SnapshotSubscriptions
 from .types import CarrierFulfillment, MemberSnapshot
 
-__all__ = ["CarrierFulfillment", "FulfillmentStatus", "MemberSnapshot", "MemberSnapshotStatus", "SnapshotQueries",
-           "SnapshotSubscriptions"]
+__all__ = [
+    "CarrierFulfillment",
+    "FulfillmentStatus",
+    "MemberSnapshot",
+    "MemberSnapshotStatus",
+    "SnapshotQueries",
+    "SnapshotSubscriptions",
+]

@@ -68,17 +68,20 @@ class EmployeeInput:
     custom_individual_id: str | None = strawberry.field(
         default=None, description="The platform's own id of the employee."
     )
-    group_individual_id: str | None = strawberry.field(
-        default=None, description="The group's own id of the employee."
-    )
+    group_individual_id: str | None = strawberry.field(default=None, description="The group's own id of the employee.")
     event_id: str | None = strawberry.field(
         default=None, description="The event (in `events`) the employee changes refer to."
     )
     classifications: JSON | None = strawberry.field(default=None, description="Group structure mapping fields.")
 
     def check(self, path: Path) -> list:
-        return _ids(path, self.id, self.event_id, ("customIndividualId", self.custom_individual_id),
-                    ("groupIndividualId", self.group_individual_id))
+        return _ids(
+            path,
+            self.id,
+            self.event_id,
+            ("customIndividualId", self.custom_individual_id),
+            ("groupIndividualId", self.group_individual_id),
+        )
 
 
 @strawberry.input(description="A dependent: Noyo `id` for a known member, `customIndividualId` for a new one.")
@@ -89,16 +92,19 @@ class DependentInput:
     custom_individual_id: str | None = strawberry.field(
         default=None, description="The platform's own id of the dependent."
     )
-    group_individual_id: str | None = strawberry.field(
-        default=None, description="The group's own id of the dependent."
-    )
+    group_individual_id: str | None = strawberry.field(default=None, description="The group's own id of the dependent.")
     event_id: str | None = strawberry.field(
         default=None, description="The event (in `events`) the dependent changes refer to."
     )
 
     def check(self, path: Path) -> list:
-        return _ids(path, self.id, self.event_id, ("customIndividualId", self.custom_individual_id),
-                    ("groupIndividualId", self.group_individual_id))
+        return _ids(
+            path,
+            self.id,
+            self.event_id,
+            ("customIndividualId", self.custom_individual_id),
+            ("groupIndividualId", self.group_individual_id),
+        )
 
 
 @strawberry.input(description="One member enrolled in a coverage.")
@@ -123,8 +129,10 @@ class EnrolledMemberInput:
     )
 
     def check(self, path: Path) -> list:
-        found = [*check_uuid(self.individual_id, (*path, "individualId")),
-                 *check_not_blank(self.event_id, (*path, "eventId"))]
+        found = [
+            *check_uuid(self.individual_id, (*path, "individualId")),
+            *check_not_blank(self.event_id, (*path, "eventId")),
+        ]
         if self.effective_end_date < self.effective_start_date:
             found.append(problem((*path, "effectiveEndDate"), "`effectiveEndDate` is before `effectiveStartDate`."))
         return found
@@ -144,9 +152,12 @@ class CoverageInput:
     )
 
     def check(self, path: Path) -> list:
-        found = [*check_uuid(self.carrier_id, (*path, "carrierId")), *check_uuid(self.plan_id, (*path, "planId")),
-                 *check_not_blank(self.plan_name, (*path, "planName")),
-                 *check_not_blank(self.custom_plan_id, (*path, "customPlanId"))]
+        found = [
+            *check_uuid(self.carrier_id, (*path, "carrierId")),
+            *check_uuid(self.plan_id, (*path, "planId")),
+            *check_not_blank(self.plan_name, (*path, "planName")),
+            *check_not_blank(self.custom_plan_id, (*path, "customPlanId")),
+        ]
         if self.plan_id is None and self.plan_name is None:
             found.append(problem((*path, "planId"), "Either `planId` or `planName` is required."))
         return found
@@ -177,8 +188,11 @@ class MemberSnapshotInput:
 
     def check(self, path: Path) -> list:
         events = [e.id for e in self.events or []]
-        found = [problem((*path, "events", str(i), "id"), "Event ids must be unique.")
-                 for i, eid in enumerate(events) if eid in events[:i]]
+        found = [
+            problem((*path, "events", str(i), "id"), "Event ids must be unique.")
+            for i, eid in enumerate(events)
+            if eid in events[:i]
+        ]
         for ref_path, event_id in self._event_refs(path):
             if event_id not in events:
                 found.append(problem(ref_path, "`eventId` must be the id of an event in `events`."))

@@ -67,7 +67,9 @@ def _split_problems(outcome: Outcome) -> Outcome:
 
 def _point_not_found(outcome: Outcome) -> Outcome:
     outcome.errors = [
-        WriteError(e.code, e.message, ("groupId",)) if e.code == ErrorCode.NOT_FOUND and e.message.startswith("Group ") else e
+        WriteError(e.code, e.message, ("groupId",))
+        if e.code == ErrorCode.NOT_FOUND and e.message.startswith("Group ")
+        else e
         for e in outcome.errors
     ]
     return outcome
@@ -132,7 +134,9 @@ class SnapshotMutations:
     ) -> SubmitMemberSnapshotPayload:
         noyo_group_id, translation, problems = _prepare(str(group_id), snapshot, omitted_coverage_handling)
         if problems:
-            return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems))
+            return SubmitMemberSnapshotPayload(
+                member_snapshot=None, omitted_coverages=[], errors=from_write_errors(problems)
+            )
         body = translation.body
 
         async def attempt() -> Outcome:
@@ -140,13 +144,18 @@ class SnapshotMutations:
 
         scope = writes.idempotency_scope("submitMemberSnapshot", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, {"group_id": noyo_group_id, "body": body},
-            attempt, recordable=_recordable,
+            info.context.services.idempotency,
+            scope,
+            idempotency_key,
+            {"group_id": noyo_group_id, "body": body},
+            attempt,
+            recordable=_recordable,
             reconciler=reconcile.snapshot_created(info.context.noyo, noyo_group_id, body),
         )
         if not outcome.ok or outcome.record is None:
-            return SubmitMemberSnapshotPayload(member_snapshot=None, omitted_coverages=[],
-                                               errors=from_write_errors(outcome.errors))
+            return SubmitMemberSnapshotPayload(
+                member_snapshot=None, omitted_coverages=[], errors=from_write_errors(outcome.errors)
+            )
         if not outcome.replayed:
             await invalidation.invalidate_snapshot(
                 info.context.cache, outcome.record, bus=getattr(info.context.services, "bus", None)

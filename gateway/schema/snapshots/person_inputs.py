@@ -91,9 +91,7 @@ class PersonDetailsInput:
     )
     disability: DisabilityInput | None = strawberry.field(default=None, description="Disability status.")
     tobacco: TobaccoInput | None = strawberry.field(default=None, description="Tobacco use.")
-    is_military: bool | None = strawberry.field(
-        default=None, description="Whether the person serves in the military."
-    )
+    is_military: bool | None = strawberry.field(default=None, description="Whether the person serves in the military.")
     is_student: bool | None = strawberry.field(default=None, description="Whether the person is a student.")
 
 

@@ -29,7 +29,7 @@ class SnapshotPreviewQuery:
         if isinstance(chosen, list):
             raise bad_input(chosen[0].message, argument="rule")
         name, custom = chosen
-        day = submitted_on or dt.datetime.now(dt.timezone.utc).date()
+        day = submitted_on or dt.datetime.now(dt.UTC).date()
         return termination_date(name, day, custom)
 
 

@@ -49,9 +49,7 @@ class SnapshotQueries:
         self,
         info: Info,
         group_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this group's.")] = None,
-        employee_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only this employee's.")
-        ] = None,
+        employee_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this employee's.")] = None,
         status: Annotated[
             MemberSnapshotStatus | None, strawberry.argument(description="Only snapshots in this status.")
         ] = None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import strawberry
 from strawberry.types import Info
@@ -48,13 +49,15 @@ def omitted_coverages(processed: Any, submitted: Iterable[tuple[str, str, str | 
             key = (coverage.get("carrier_id"), coverage.get("line_of_coverage"), member.get("individual_id"))
             if key in sent or not member.get("individual_id"):
                 continue
-            found.append(OmittedCoverage(
-                carrier_id=strawberry.ID(coverage["carrier_id"]),
-                line_of_coverage=to_enum(LineOfCoverage, coverage.get("line_of_coverage")),
-                individual_id=strawberry.ID(member["individual_id"]),
-                individual_type=to_enum(IndividualType, member.get("individual_type")),
-                effective_end_date=to_date(member.get("effective_end_date")),
-            ))
+            found.append(
+                OmittedCoverage(
+                    carrier_id=strawberry.ID(coverage["carrier_id"]),
+                    line_of_coverage=to_enum(LineOfCoverage, coverage.get("line_of_coverage")),
+                    individual_id=strawberry.ID(member["individual_id"]),
+                    individual_type=to_enum(IndividualType, member.get("individual_type")),
+                    effective_end_date=to_date(member.get("effective_end_date")),
+                )
+            )
     return found
 
 

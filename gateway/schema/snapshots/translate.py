@@ -27,10 +27,25 @@ Path = tuple[str, ...]
 UNKNOWN_VALUE = "__unknown__"
 
 #: Noyo field names whose string values are personal data (never logged or echoed).
-PERSONAL_KEYS = frozenset({
-    "first_name", "middle_name", "last_name", "suffix", "maiden_name", "date_of_birth", "ssn",
-    "street_one", "street_two", "city", "zip_code", "county", "email_address", "home_phone", "work_phone",
-})
+PERSONAL_KEYS = frozenset(
+    {
+        "first_name",
+        "middle_name",
+        "last_name",
+        "suffix",
+        "maiden_name",
+        "date_of_birth",
+        "ssn",
+        "street_one",
+        "street_two",
+        "city",
+        "zip_code",
+        "county",
+        "email_address",
+        "home_phone",
+        "work_phone",
+    }
+)
 
 
 @dataclass
