@@ -57,8 +57,13 @@ def connection_created(noyo: Any, group_id: str, body: dict[str, Any]) -> Reconc
 
     async def find() -> dict[str, Any] | None:
         page = await noyo.list_group_connections(group_id, page_size=100)
-        found = [c for c in page.items if c.carrier_id == carrier_id and c.request_type == "existing_group"
-                 and c.status not in ("action_required", "unable_to_connect")]
+        found = [
+            c
+            for c in page.items
+            if c.carrier_id == carrier_id
+            and c.request_type == "existing_group"
+            and c.status not in ("action_required", "unable_to_connect")
+        ]
         if len(found) > 1:
             raise Undecidable(*(f"group connection {c.id}" for c in found))
         return _json(found[0]) if found else None

@@ -469,8 +469,9 @@ class NoyoClient:
 
     async def create_group_connection(self, group_id: str, body: dict[str, Any]) -> GroupConnection:
         """``POST /groups/{group_id}/group_connections``: connect an existing group with a carrier."""
-        return await self._send("POST", GroupConnection, "/groups/{group_id}/group_connections", body,
-                                group_id=group_id)
+        return await self._send(
+            "POST", GroupConnection, "/groups/{group_id}/group_connections", body, group_id=group_id
+        )
 
     async def retry_group_connection(self, connection_id: str, body: dict[str, Any]) -> GroupConnection:
         """``PUT /group_connections/{id}/retry``: retry a failed connection, optionally with corrected data."""

@@ -21,7 +21,7 @@ GROUP_DATA_FIELDS = ("carrier_group_id", "broker_federal_ein", "broker_tin", "em
 
 
 def _group_data(body: dict[str, Any], required: bool) -> dict[str, str]:
-    data = body.get("group_data") if required else body
+    data: Any = body.get("group_data") if required else body
     if required and not isinstance(data, dict):
         raise NoyoHTTPError(422, "group_data: Missing data for required field.")
     found = {k: data[k] for k in GROUP_DATA_FIELDS if isinstance(data.get(k), str) and data[k].strip()}
@@ -40,14 +40,27 @@ def create(state: State, group_id: str, body: dict[str, Any]) -> Record:
     data = _group_data(body, required=True)
     for existing in state.connections.values():
         if existing.get("group_id") == group_id and existing["carrier_id"] == carrier_id and existing["status"] in OPEN:
-            raise NoyoHTTPError(409, f"carrier_id: Group {group_id} already has a group connection with "
-                                     f"carrier {carrier_id} ({existing['id']})")
+            raise NoyoHTTPError(
+                409,
+                f"carrier_id: Group {group_id} already has a group connection with "
+                f"carrier {carrier_id} ({existing['id']})",
+            )
     now = state.now()
-    record = {
-        "id": state.new_id(), "version": state.new_id(), "created": now, "modified": now,
-        "carrier_id": carrier_id, "group_id": group_id, "organization_id": group.get("organization_id"),
-        "federal_ein": group.get("federal_ein"), "request_type": "existing_group", "status": "created",
-        "group_data": {**data, "group_name": group["name"]}, "setup_data": {}, "setup_metadata": {}, "setup_result": {},
+    record: dict[str, Any] = {
+        "id": state.new_id(),
+        "version": state.new_id(),
+        "created": now,
+        "modified": now,
+        "carrier_id": carrier_id,
+        "group_id": group_id,
+        "organization_id": group.get("organization_id"),
+        "federal_ein": group.get("federal_ein"),
+        "request_type": "existing_group",
+        "status": "created",
+        "group_data": {**data, "group_name": group["name"]},
+        "setup_data": {},
+        "setup_metadata": {},
+        "setup_result": {},
     }
     state.connections[record["id"]] = record
     state.connection_starts[record["id"]] = state.today
@@ -59,8 +72,11 @@ def retry(state: State, connection_id: str, body: dict[str, Any]) -> Record:
     """Retry a failed connection (optionally with corrected group data): back to ``processing``."""
     record = find_or_404(state.connections, connection_id, "GroupConnection")
     if record["status"] not in RETRYABLE:
-        raise NoyoHTTPError(409, f"status: Group connection {connection_id} is {record['status']}; "
-                                 f"only {' or '.join(RETRYABLE)} connections can be retried")
+        raise NoyoHTTPError(
+            409,
+            f"status: Group connection {connection_id} is {record['status']}; "
+            f"only {' or '.join(RETRYABLE)} connections can be retried",
+        )
     record["group_data"] = {**record["group_data"], **_group_data(body, required=False)}
     state.connection_starts[connection_id] = state.today
     _move(state, record, "processing")

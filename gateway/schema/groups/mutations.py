@@ -29,15 +29,24 @@ class GroupConnectionDataInput:
     broker_federal_ein: str | None = strawberry.field(
         default=None, description="Federal EIN of the group's brokerage, for carriers that need it."
     )
-    broker_tin: str | None = strawberry.field(default=None, description="Tax id of the group's broker, for carriers that need it.")
+    broker_tin: str | None = strawberry.field(
+        default=None, description="Tax id of the group's broker, for carriers that need it."
+    )
     employer_email_address: str | None = strawberry.field(
         default=None, description="Email address of the group's employer, for carriers that need it."
     )
 
     def to_noyo(self) -> dict[str, str]:
-        return {k: v for k, v in (("carrier_group_id", self.carrier_group_id),
-                                  ("broker_federal_ein", self.broker_federal_ein), ("broker_tin", self.broker_tin),
-                                  ("employer_email_address", self.employer_email_address)) if v}
+        return {
+            k: v
+            for k, v in (
+                ("carrier_group_id", self.carrier_group_id),
+                ("broker_federal_ein", self.broker_federal_ein),
+                ("broker_tin", self.broker_tin),
+                ("employer_email_address", self.employer_email_address),
+            )
+            if v
+        }
 
 
 @strawberry.input(description="Connect an existing group with a carrier.")
@@ -57,9 +66,14 @@ class GroupConnectionPayload:
     errors: list[MutationError] = strawberry.field(description="Why the change did not happen; empty on success.")
 
 
-_FIELDS = {"carrier_id": ("input", "carrierId"), "group_id": ("input", "groupId"),
-           "group_data": ("input", "groupData"), "group_data.carrier_group_id": ("input", "groupData", "carrierGroupId"),
-           "status": ("id",), "carrier_group_id": ("groupData", "carrierGroupId")}
+_FIELDS = {
+    "carrier_id": ("input", "carrierId"),
+    "group_id": ("input", "groupId"),
+    "group_data": ("input", "groupData"),
+    "group_data.carrier_group_id": ("input", "groupData", "carrierGroupId"),
+    "status": ("id",),
+    "carrier_group_id": ("groupData", "carrierGroupId"),
+}
 
 
 def _mapper(noyo_field: str) -> tuple[str, ...] | None:
@@ -70,7 +84,8 @@ def _pointed(outcome: Outcome, not_found: dict[str, tuple[str, ...]]) -> Outcome
     """NOT_FOUND errors point at the argument naming the missing record (Noyo says which kind)."""
     outcome.errors = [
         WriteError(e.code, e.message, not_found.get(e.message.split(" ", 1)[0]), e.current_version, e.records)
-        if e.code == ErrorCode.NOT_FOUND and e.field is None else e
+        if e.code == ErrorCode.NOT_FOUND and e.field is None
+        else e
         for e in outcome.errors
     ]
     return outcome
@@ -108,12 +123,16 @@ class GroupConnectionMutations:
         input: Annotated[CreateGroupConnectionInput, strawberry.argument(description="The connection to make.")],
         idempotency_key: IdempotencyKey = None,
     ) -> GroupConnectionPayload:
-        (group_id, carrier_id), problems = _ids([(input.group_id, "Group", ("input", "groupId")),
-                                                 (input.carrier_id, "Carrier", ("input", "carrierId"))])
+        (group_id, carrier_id), problems = _ids(
+            [(input.group_id, "Group", ("input", "groupId")), (input.carrier_id, "Carrier", ("input", "carrierId"))]
+        )
         data = input.group_data.to_noyo()
         if "carrier_group_id" not in data:
-            problems.append(WriteError(ErrorCode.VALIDATION, "`carrierGroupId` is required.",
-                                       ("input", "groupData", "carrierGroupId")))
+            problems.append(
+                WriteError(
+                    ErrorCode.VALIDATION, "`carrierGroupId` is required.", ("input", "groupData", "carrierGroupId")
+                )
+            )
         if problems:
             return await _finish(info, Outcome.failure(*problems))
         body = {"carrier_id": carrier_id, "group_data": data}
@@ -126,7 +145,11 @@ class GroupConnectionMutations:
 
         scope = writes.idempotency_scope("createGroupConnection", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, {"group_id": group_id, **body}, attempt,
+            info.context.services.idempotency,
+            scope,
+            idempotency_key,
+            {"group_id": group_id, **body},
+            attempt,
             reconciler=reconcile.connection_created(info.context.noyo, group_id, body),
         )
         return await _finish(info, outcome)
@@ -157,11 +180,19 @@ class GroupConnectionMutations:
 
         scope = writes.idempotency_scope("retryGroupConnection", info.context.principal)
         outcome = await writes.run_idempotent(
-            info.context.services.idempotency, scope, idempotency_key, {"id": connection_id, **body}, attempt,
+            info.context.services.idempotency,
+            scope,
+            idempotency_key,
+            {"id": connection_id, **body},
+            attempt,
             reconciler=reconcile.connection_retried(info.context.noyo, connection_id),
         )
         return await _finish(info, outcome)
 
 
-__all__ = ["CreateGroupConnectionInput", "GroupConnectionDataInput", "GroupConnectionMutations",
-           "GroupConnectionPayload"]
+__all__ = [
+    "CreateGroupConnectionInput",
+    "GroupConnectionDataInput",
+    "GroupConnectionMutations",
+    "GroupConnectionPayload",
+]
