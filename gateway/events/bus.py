@@ -58,7 +58,8 @@ class Subscription:
 
     async def get(self, timeout: float | None = None) -> Message:
         """The next message; ``TimeoutError`` after ``timeout`` seconds."""
-        return await asyncio.wait_for(self._queue.get(), timeout)
+        async with asyncio.timeout(timeout):
+            return await self._queue.get()
 
     async def __aenter__(self) -> Subscription:
         return self
