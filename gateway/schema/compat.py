@@ -15,6 +15,15 @@ from graphql import GraphQLSchema, build_schema, find_breaking_changes
 _SUBJECT = re.compile(r"\b([A-Z_a-z]\w*(?:\.\w+)+)\b")  # Type.field, Type.field(arg) -> Type.field
 
 
+def _subjects(description: str) -> list[str]:
+    """What a change is about: the ``Type.field`` it names, else the type, value or directive it
+    starts with (``DisconnectionEditStatus was removed.``)."""
+    dotted = _SUBJECT.search(description)
+    if dotted:
+        return [dotted.group(1)]
+    return description.split(" ")[:1]
+
+
 def breaking_changes(old_sdl: str, new_schema: GraphQLSchema) -> list[str]:
     """``"<TYPE>: <description>"`` for every breaking change from ``old_sdl`` to ``new_schema``."""
     return [f"{c.type.name}: {c.description}" for c in find_breaking_changes(build_schema(old_sdl), new_schema)]
@@ -24,8 +33,7 @@ def unlisted_breaking_changes(old_sdl: str, new_schema: GraphQLSchema, changelog
     """The breaking changes the changelog does not name (by description or by subject in backticks)."""
     missing = []
     for change in find_breaking_changes(build_schema(old_sdl), new_schema):
-        subject = _SUBJECT.search(change.description) or re.search(r"^\w+ (\w+)", change.description)
-        named = change.description in changelog or bool(subject and f"`{subject.group(1)}`" in changelog)
+        named = change.description in changelog or any(f"`{s}`" in changelog for s in _subjects(change.description))
         if not named:
             missing.append(f"{change.type.name}: {change.description}")
     return missing

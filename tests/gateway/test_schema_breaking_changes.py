@@ -54,3 +54,10 @@ def test_an_entry_naming_the_field_covers_its_change():
 def test_adding_is_not_breaking():
     assert unlisted_breaking_changes('"""R."""\ntype Query {\n  """A."""\n  a: Int\n}\n',
                                      build_schema(OLD), "") == []
+
+
+def test_a_removed_type_is_named_by_its_name():
+    old = '"""R."""\ntype Query {\n  """A."""\n  a: Int\n}\n"""E."""\nenum Gone {\n  """X."""\n  X\n}\n'
+    new = build_schema('"""R."""\ntype Query {\n  """A."""\n  a: Int\n}\n')
+    assert unlisted_breaking_changes(old, new, "") == ["TYPE_REMOVED: Gone was removed."]
+    assert unlisted_breaking_changes(old, new, "- `Gone` was removed") == []

@@ -78,15 +78,3 @@ class DisconnectionRejectionReason(enum.Enum):
     ELIGIBILITY_RESTORED = "eligibility_restored"
     PAYMENT_REINSTATED = "payment_reinstated"
     OTHER = "other"
-
-
-@described_enum(
-    "The status an edit moves a disconnection request to.",
-    {
-        "PROCESSING": "Resubmit (a rejected request) or keep processing, with the new date.",
-        "REJECTED": "Reject the request.",
-    },
-)
-class DisconnectionEditStatus(enum.Enum):
-    PROCESSING = "processing"
-    REJECTED = "rejected"

@@ -11,7 +11,7 @@ from gateway.writes import WriteError
 from gateway.writes import check_id as uuid_problem
 
 from ..ids import id_problem
-from .enums import DisconnectionEditStatus, DisconnectionReason, DisconnectionRejectionReason
+from .enums import DisconnectionReason, DisconnectionRejectionReason
 
 
 @strawberry.input(description="Ask Noyo to stop exchanging a group's data with one carrier.")
@@ -51,30 +51,80 @@ class CreateDisconnectionRequestInput:
         return problems
 
 
-@strawberry.input(description="Fix or change a disconnection request (a rejected one, or its date).")
-class EditDisconnectionRequestInput:
-    status: DisconnectionEditStatus = strawberry.field(description="The status the request moves to.")
+@strawberry.input(
+    description="Submit a disconnection request (again) with corrected data: it moves to, or stays in, "
+    "PROCESSING. Resubmits a rejected request, confirms one in review, or changes the date of one in progress."
+)
+class ResubmitDisconnectionRequestInput:
     effective_end_date: dt.date | None = strawberry.field(
-        default=None, description="Required to move to PROCESSING when the request has no date yet."
+        default=None,
+        description="The last day coverage is managed through Noyo; today or later. Required when the "
+        "request has no date yet, and replaces its date otherwise.",
     )
-    reason: DisconnectionRejectionReason | None = strawberry.field(
-        default=None, description="Why it is rejected (status REJECTED)."
+    context: str | None = strawberry.field(
+        default=None, description="Why it is resubmitted; free text that must not contain personal data."
     )
-    context: str | None = strawberry.field(default=None, description="Free text; must not contain personal data.")
 
     def to_noyo(self) -> dict[str, Any]:
         return _clean(
             {
-                "status": self.status.value,
+                "status": "processing",
                 "effective_end_date": self.effective_end_date.isoformat() if self.effective_end_date else None,
-                "reason": self.reason.value if self.reason else None,
                 "context": self.context,
             }
         )
+
+
+@strawberry.input(description="Reject a disconnection request: the group stays connected.")
+class RejectDisconnectionRequestInput:
+    reason: DisconnectionRejectionReason | None = strawberry.field(default=None, description="Why it is rejected.")
+    context: str | None = strawberry.field(default=None, description="Free text; must not contain personal data.")
+
+    def to_noyo(self) -> dict[str, Any]:
+        return _clean(
+            {"status": "rejected", "reason": self.reason.value if self.reason else None, "context": self.context}
+        )
+
+
+@strawberry.input(
+    one_of=True,
+    description="What an edit does to a disconnection request: exactly one of `resubmit` (to PROCESSING, "
+    "optionally with a corrected date) or `reject` (to REJECTED, with a reason).",
+)
+class EditDisconnectionRequestInput:
+    resubmit: ResubmitDisconnectionRequestInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Send the request (back) to PROCESSING, e.g. with a corrected date."
+    )
+    reject: RejectDisconnectionRequestInput | None = strawberry.field(
+        default=strawberry.UNSET, description="Reject the request: the group stays connected."
+    )
+
+    @property
+    def chosen(self) -> tuple[str, ResubmitDisconnectionRequestInput | RejectDisconnectionRequestInput]:
+        """The option given (``@oneOf``: GraphQL validation guarantees exactly one) and its value."""
+        if self.resubmit is not strawberry.UNSET and self.resubmit is not None:
+            return "resubmit", self.resubmit
+        if self.reject is not strawberry.UNSET and self.reject is not None:
+            return "reject", self.reject
+        raise ValueError("EditDisconnectionRequestInput needs exactly one option")
+
+    def to_noyo(self) -> dict[str, Any]:
+        """Noyo's edit body: ``status`` ``processing`` or ``rejected`` and that option's fields."""
+        return self.chosen[1].to_noyo()
+
+    def path(self, prefix: tuple[str, ...]) -> tuple[str, ...]:
+        """The input path of the option given, e.g. ``("input", "resubmit")``."""
+        return (*prefix, self.chosen[0])
 
 
 def _clean(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if v is not None}
 
 
-__all__ = ["CreateDisconnectionRequestInput", "EditDisconnectionRequestInput", "uuid_problem"]
+__all__ = [
+    "CreateDisconnectionRequestInput",
+    "EditDisconnectionRequestInput",
+    "RejectDisconnectionRequestInput",
+    "ResubmitDisconnectionRequestInput",
+    "uuid_problem",
+]

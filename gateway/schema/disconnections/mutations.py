@@ -62,10 +62,11 @@ def _field_mapper(prefix: tuple[str, ...]) -> writes.FieldMapper:
         "carrier_id": "carrierId",
         "reason": "reason",
         "context": "context",
-        "status": "status",
     }
 
     def mapper(noyo_field: str) -> tuple[str, ...] | None:
+        if noyo_field == "status":  # an edit's status is the option chosen: point at it
+            return prefix
         name = names.get(noyo_field)
         return (*prefix, name) if name else None
 
@@ -224,8 +225,8 @@ class DisconnectionMutations:
         )
 
     @strawberry.mutation(
-        description="Edit a request at `version` (e.g. resubmit a rejected one with a corrected "
-        "date). A stale version is a CONFLICT carrying `currentVersion`."
+        description="Edit a request at `version`: `resubmit` it (e.g. a rejected one with a corrected "
+        "date) or `reject` it. A stale version is a CONFLICT on `version` carrying `currentVersion`."
     )
     async def edit_disconnection_request(
         self,
@@ -245,7 +246,7 @@ class DisconnectionMutations:
             "editDisconnectionRequest",
             request_id,
             lambda: info.context.noyo.edit_disconnection_request(request_id, str(version), body),
-            _field_mapper(("input",)),
+            _field_mapper(input.path(("input",))),
             idempotency_key,
             {"version": str(version), "body": body},
             reconcile.disconnection_edited(info.context.noyo, request_id, str(version), body),

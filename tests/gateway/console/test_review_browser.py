@@ -18,7 +18,7 @@ REQUEST = "query($id: ID!) { disconnectionRequest(id: $id) { id version status e
 REJECT = """mutation($id: ID!) { rejectDisconnectionRequest(id: $id, reason: OTHER, context: "from the test") {
   disconnectionRequest { version status } errors { code } } }"""
 EDIT = """mutation($id: ID!, $version: String!) { editDisconnectionRequest(id: $id, version: $version,
-  input: {status: REJECTED, reason: OTHER, context: "changed elsewhere"}) {
+  input: {reject: {reason: OTHER, context: "changed elsewhere"}}) {
   disconnectionRequest { version status } errors { code message } } }"""
 
 

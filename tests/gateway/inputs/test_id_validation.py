@@ -80,9 +80,9 @@ async def test_a_malformed_id_in_a_mutation_is_validation_naming_the_field(gql, 
         ("confirmDisconnectionRequest", CONFIRM, {"id": bad_id}, ["id"]),
         ("rejectDisconnectionRequest", REJECT, {"id": bad_id}, ["id"]),
         ("editDisconnectionRequest", EDIT, {"id": bad_id, "version": valid,
-                                            "input": {"status": "PROCESSING"}}, ["id"]),
+                                            "input": {"resubmit": {}}}, ["id"]),
         ("editDisconnectionRequest", EDIT, {"id": valid, "version": bad_id,
-                                            "input": {"status": "PROCESSING"}}, ["version"]),
+                                            "input": {"resubmit": {}}}, ["version"]),
     ]
     await upstream_counts(reset=True)
     for name, document, variables, field in cases:

@@ -54,6 +54,16 @@ def connected_pairs(emulator_app: Starlette, *, protected: bool = False) -> list
     return pairs
 
 
+async def carrier_request(hooks: Any, group_id: str, carrier_id: str, end: dt.date | None = None) -> dict:
+    """The ``needs_review`` request Noyo opens from a carrier signal (optionally dated)."""
+    body = {"group_id": group_id, "carrier_id": carrier_id}
+    if end is not None:
+        body["effective_end_date"] = end.isoformat()
+    response = await hooks.post("/__emulator/carrier-disconnection", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
 def payload(result: dict[str, Any], name: str) -> dict[str, Any]:
     assert "errors" not in result, result.get("errors")
     return result["data"][name]

@@ -12,6 +12,7 @@ from .support import (
     REJECT,
     REQUEST,
     REVIEW_QUEUE,
+    carrier_request,
     connected_pairs,
     payload,
     queue_ids,
@@ -25,15 +26,6 @@ GROUP_STATUS = "query($id: ID!) { group(id: $id) { status { carrierId state effe
 
 def request_input(group_id: str, carrier_id: str, end: dt.date, **extra: str) -> dict:
     return {"groupId": group_id, "carrierId": carrier_id, "effectiveEndDate": end.isoformat(), **extra}
-
-
-async def carrier_request(hooks, group_id: str, carrier_id: str, end: dt.date | None = None) -> dict:
-    body = {"group_id": group_id, "carrier_id": carrier_id}
-    if end is not None:
-        body["effective_end_date"] = end.isoformat()
-    response = await hooks.post("/__emulator/carrier-disconnection", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 async def test_request_disconnection_is_processing_and_shows_in_the_group(gql, emulator_app):
@@ -201,7 +193,7 @@ async def test_rejected_request_edited_with_a_corrected_date_is_processing(gql, 
     # when: edited at its current version with a corrected date
     result = payload(await gql(EDIT, {
         "id": record["id"], "version": rejected["version"],
-        "input": {"status": "PROCESSING", "effectiveEndDate": corrected.isoformat(), "reason": "OTHER"},
+        "input": {"resubmit": {"effectiveEndDate": corrected.isoformat(), "context": "corrected date"}},
     }), "editDisconnectionRequest")
 
     # then
@@ -219,13 +211,13 @@ async def test_edit_at_a_stale_version_is_a_conflict_carrying_the_current_versio
                       "createDisconnectionRequest")["disconnectionRequest"]
     moved = payload(await gql(EDIT, {
         "id": created["id"], "version": created["version"],
-        "input": {"status": "PROCESSING", "effectiveEndDate": (start + dt.timedelta(days=12)).isoformat()},
+        "input": {"resubmit": {"effectiveEndDate": (start + dt.timedelta(days=12)).isoformat()}},
     }), "editDisconnectionRequest")["disconnectionRequest"]
 
     # when: edited again at the first version
     result = payload(await gql(EDIT, {
         "id": created["id"], "version": created["version"],
-        "input": {"status": "PROCESSING", "effectiveEndDate": (start + dt.timedelta(days=15)).isoformat()},
+        "input": {"resubmit": {"effectiveEndDate": (start + dt.timedelta(days=15)).isoformat()}},
     }), "editDisconnectionRequest")
 
     # then: CONFLICT on `version`, with the version to retry at

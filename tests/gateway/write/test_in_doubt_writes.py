@@ -106,7 +106,7 @@ async def test_edit(gql, hooks, emulator_app, upstream_counts, kind):
 
     results = await retried_three_times(gql, EDIT, "editDisconnectionRequest", {
         "id": record["id"], "version": record["version"], "key": "e-1",
-        "input": {"status": "PROCESSING", "effectiveEndDate": end}})
+        "input": {"resubmit": {"effectiveEndDate": end}}})
 
     assert {(r["disconnectionRequest"]["status"], r["disconnectionRequest"]["effectiveEndDate"]) for r in results} \
         == {("PROCESSING", end)}
