@@ -11,6 +11,7 @@ import groupStatus from './examples/group-status.graphql';
 import createDisconnectionRequest from './examples/request-disconnection.graphql';
 import snapshots from './examples/snapshots.graphql';
 import terminationPreview from './examples/termination-preview.graphql';
+import reviewQueueChanges from './examples/review-queue-changes.graphql';
 
 export interface Example {
   query: string;
@@ -36,4 +37,5 @@ export const EXAMPLES: Example[] = [
   },
   { query: snapshots, variables: { groupId: null, status: null } },
   { query: terminationPreview },
+  { query: reviewQueueChanges },
 ];

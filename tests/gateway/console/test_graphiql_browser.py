@@ -1,10 +1,20 @@
-"""GraphiQL in headless Chromium: it renders from the gateway's own assets and runs a query."""
+"""GraphiQL in headless Chromium: it renders from the gateway's own assets, runs a query and a subscription."""
 
 from __future__ import annotations
 
 import re
 
 from .conftest import Browser, DemoStack, axe_violations, screenshot
+from .support import (
+    SUBSCRIPTION_TAB,
+    carrier_disconnection,
+    open_graphiql,
+    quiet_pair,
+    response_text,
+    run,
+    select_tab,
+    until_subscribed,
+)
 
 
 def test_graphiql_renders_runs_a_query_and_stays_on_the_gateways_origin(stack: DemoStack, browser: Browser):
@@ -21,6 +31,7 @@ def test_graphiql_renders_runs_a_query_and_stays_on_the_gateways_origin(stack: D
     titles = [tabs.nth(i).inner_text() for i in range(tabs.count())]
     assert titles[:6] == ["ReviewQueue", "ConfirmDisconnection", "RejectDisconnection",
                           "ResubmitDisconnection", "GroupStatus", "RequestDisconnection"]
+    assert SUBSCRIPTION_TAB in titles
 
     # when: the review-queue tab is run (once its editor is up; a click before is not lost, but retried)
     page.locator(".graphiql-query-editor .view-lines").first.wait_for()
@@ -51,3 +62,32 @@ def test_graphiql_has_no_serious_accessibility_violation(stack: DemoStack, brows
     page.locator(".graphiql-tab-button").first.wait_for()
     page.locator(".graphiql-query-editor .view-lines").first.wait_for()
     assert axe_violations(page) == []
+
+
+def test_graphiql_shows_the_event_a_subscription_receives_over_the_gateways_websocket(
+    stack: DemoStack, browser: Browser
+):
+    pair = quiet_pair(stack, set())
+    page = browser.page()
+
+    # given: GraphiQL's review-queue subscription tab, running (the demo lets anonymous callers in)
+    open_graphiql(page, stack)
+    select_tab(page, SUBSCRIPTION_TAB)
+    run(page)
+    until_subscribed(stack, "reviewQueueChanged")
+    assert '"ENTERED"' not in response_text(page)
+
+    # when: a carrier asks Noyo to disconnect a group (Noyo's signed webhook reaches the gateway)
+    request_id = carrier_disconnection(stack, pair)
+
+    # then: the result pane shows the pushed event: the request, entering the queue for review
+    page.locator(".graphiql-response").get_by_text('"ENTERED"').wait_for()
+    text = response_text(page)
+    assert '"reviewQueueChanged"' in text and '"NEEDS_REVIEW"' in text and '"CARRIER"' in text
+    assert request_id in text
+    screenshot(page, "graphiql-subscription")
+
+    # and: the WebSocket went to the gateway; nothing left 127.0.0.1 and the policy held
+    assert any(url.startswith(stack.url.replace("http", "ws")) for url in browser.traffic.requests)
+    assert browser.traffic.off_origin() == []
+    assert browser.traffic.csp_violations == [] and browser.traffic.page_errors == []
