@@ -1,6 +1,7 @@
 /**
  * GraphiQL for noyo-gateway, served from the gateway's own origin with every asset bundled:
- * queries and mutations over HTTP POST to /graphql, subscriptions over graphql-ws on the same path.
+ * queries and mutations over HTTP POST to /graphql, subscriptions over graphql-ws on the same path,
+ * both with the credentials typed in the Headers tab (see fetcher.ts).
  */
 import './csp-nonce';
 import 'graphiql/setup-workers/vite';
@@ -9,18 +10,11 @@ import './graphiql.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
-import { createGraphiQLFetcher } from '@graphiql/toolkit';
-import { createClient } from 'graphql-ws';
 import { EXAMPLES } from './examples';
 import { repairAccessibility } from './a11y';
+import { createFetcher } from './fetcher';
 
-const httpUrl = new URL('/graphql', window.location.href).toString();
-const wsUrl = httpUrl.replace(/^http/, 'ws');
-
-const fetcher = createGraphiQLFetcher({
-  url: httpUrl,
-  wsClient: createClient({ url: wsUrl, lazy: true, retryAttempts: 0 }),
-});
+const fetcher = createFetcher(new URL('/graphql', window.location.href).toString());
 
 const defaultTabs = EXAMPLES.map((example) => ({
   query: example.query,

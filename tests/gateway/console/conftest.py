@@ -1,8 +1,10 @@
 """Browser fixtures: the demo stack over real loopback HTTP and Debian's Chromium driven by Playwright.
 
 ``DemoStack`` runs ``python -m gateway serve --demo`` (gateway + embedded emulator) on free
-ports in a subprocess. ``browser`` is the system Chromium (``/usr/bin/chromium``, never a
-downloaded one) launched with a fresh profile and the flags that keep it off the network.
+ports in a subprocess; ``start_secured_stack`` runs the same pair as two processes (the emulator,
+and ``serve`` without ``--demo``), so anonymous callers are refused and only the API keys get in.
+``browser`` is the system Chromium (``/usr/bin/chromium``, never a downloaded one) launched with
+a fresh profile and the flags that keep it off the network.
 Without Chromium the browser tests skip, except under ``CI=true`` where they fail.
 Screenshots go to ``test-output/screenshots/`` (git-ignored).
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -37,7 +40,12 @@ AXE = ROOT / "console" / "node_modules" / "axe-core" / "axe.min.js"
 
 # API keys the stacks accept besides anonymous callers (the demo's anonymous operator sees PHI).
 KEY_NO_PHI = "console-test-operator-no-phi"
-API_KEYS = [{"sha256": hashlib.sha256(KEY_NO_PHI.encode()).hexdigest(), "role": "operator", "scopes": [], "name": "no-phi"}]
+KEY_OPERATOR = "console-test-operator-phi"
+API_KEYS = [
+    {"sha256": hashlib.sha256(KEY_NO_PHI.encode()).hexdigest(), "role": "operator", "scopes": [], "name": "no-phi"},
+    {"sha256": hashlib.sha256(KEY_OPERATOR.encode()).hexdigest(), "role": "operator", "scopes": ["phi"],
+     "name": "operator"},
+]
 
 
 def free_port() -> int:
@@ -48,15 +56,18 @@ def free_port() -> int:
 
 @dataclass
 class DemoStack:
-    """A running ``serve --demo``: ``url`` is the gateway, ``emulator`` the embedded Noyo emulator."""
+    """A running gateway: ``url`` is the gateway, ``emulator`` its Noyo emulator; ``headers``
+    are the credentials ``graphql`` sends (none for the demo, which lets anonymous callers in)."""
 
-    process: subprocess.Popen[bytes]
+    processes: list[subprocess.Popen[bytes]]
     url: str
     emulator: str
     log: Path
+    headers: dict[str, str] = field(default_factory=dict)
 
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=30)
+        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}},
+                              headers=self.headers, timeout=30)
         body = response.json()
         assert not body.get("errors"), body
         return body["data"]
@@ -67,43 +78,80 @@ class DemoStack:
         return response.json() if response.content else None
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for process in reversed(self.processes):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def start_demo_stack(tmp: Path, **env: str) -> DemoStack:
-    port, emulator_port = free_port(), free_port()
-    log = tmp / f"demo-{port}.log"
-    environment = {
+def _environment(**env: str) -> dict[str, str]:
+    return {
         **os.environ,
         "GATEWAY_API_KEYS": json.dumps(API_KEYS),
         "GATEWAY_RATE_LIMIT": "",  # the whole test session comes from one loopback address
         **env,
     }
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gateway", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
-             "--emulator-port", str(emulator_port), "--log-level", "warning"],
-            cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
-        )
-    stack = DemoStack(process, f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}", log)
+
+
+def _until_healthy(stack: DemoStack, url: str) -> DemoStack:
     deadline = time.monotonic() + 30
     while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the demo stack exited: {log.read_text(errors='replace')[-2000:]}")
+        if any(process.poll() is not None for process in stack.processes):
+            stack.stop()
+            raise RuntimeError(f"the stack exited: {stack.log.read_text(errors='replace')[-2000:]}")
         try:
-            if httpx.get(f"{stack.url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(url, timeout=1).status_code == 200:
                 return stack
         except httpx.HTTPError:
             pass
         if time.monotonic() > deadline:
             stack.stop()
-            raise RuntimeError("the demo stack did not answer /healthz within 30 s")
+            raise RuntimeError(f"the stack did not answer {url} within 30 s")
         time.sleep(0.1)
+
+
+def start_demo_stack(tmp: Path, **env: str) -> DemoStack:
+    port, emulator_port = free_port(), free_port()
+    log = tmp / f"demo-{port}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port),
+             "--emulator-port", str(emulator_port), "--log-level", "warning"],
+            cwd=ROOT, env=_environment(**env), stdout=out, stderr=subprocess.STDOUT,
+        )
+    stack = DemoStack([process], f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}", log)
+    return _until_healthy(stack, f"{stack.url}/healthz")
+
+
+def start_secured_stack(tmp: Path, **env: str) -> DemoStack:
+    """The demo's world and signed webhooks, but anonymous callers refused: only ``API_KEYS`` get in
+    (``stack.headers`` holds ``KEY_OPERATOR``)."""
+    port, emulator_port = free_port(), free_port()
+    log = tmp / f"secured-{port}.log"
+    url, emulator = f"http://127.0.0.1:{port}", f"http://127.0.0.1:{emulator_port}"
+    webhook_secret = secrets.token_hex(32)
+    with log.open("wb") as out:
+        emulator_process = subprocess.Popen(
+            [sys.executable, "-m", "noyo_emulator", "--host", "127.0.0.1", "--port", str(emulator_port),
+             "--seed", "42", "--webhook-url", f"{url}/webhooks/noyo", "--webhook-secret", webhook_secret],
+            cwd=ROOT, env=_environment(), stdout=out, stderr=subprocess.STDOUT,
+        )
+        stack = DemoStack([emulator_process], url, emulator, log, headers={"x-api-key": KEY_OPERATOR})
+        _until_healthy(stack, f"{emulator}/__emulator/clock")
+        gateway_env = _environment(
+            NOYO_BASE_URL=emulator, NOYO_TOKEN_URL=f"{emulator}/auth/public/token",
+            NOYO_CLIENT_ID="demo-client", NOYO_CLIENT_SECRET="demo-secret",  # the emulator's public demo credentials
+            GATEWAY_WEBHOOK_SECRETS=webhook_secret, GATEWAY_ALLOW_ANONYMOUS="false", **env,
+        )
+        stack.processes.append(subprocess.Popen(
+            [sys.executable, "-m", "gateway", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--log-level", "warning"],
+            cwd=ROOT, env=gateway_env, stdout=out, stderr=subprocess.STDOUT,
+        ))
+    return _until_healthy(stack, f"{url}/healthz")
 
 
 @pytest.fixture(scope="module")

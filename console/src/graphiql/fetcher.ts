@@ -1,0 +1,91 @@
+/**
+ * GraphiQL's fetcher: queries and mutations over HTTP POST to /graphql with the Headers tab's
+ * headers, subscriptions over graphql-ws on the same path with those headers as the
+ * `connection_init` payload (a browser cannot set headers on a WebSocket, so the gateway reads
+ * `authorization` / `x-api-key` there, spelled like the HTTP headers).
+ *
+ * One fetcher, and one lazy WebSocket client, per distinct set of headers: a lazy client holds
+ * no socket while none of its subscriptions runs, and a changed header gives a new connection
+ * (credentials are checked once per connection, at `connection_init`).
+ */
+import { createGraphiQLFetcher, type Fetcher, type FetcherOpts } from '@graphiql/toolkit';
+import { createClient, type Client } from 'graphql-ws';
+
+/** An error as GraphiQL's result pane shows it, in the shape of a GraphQL error. */
+export interface ExplainedError {
+  message: string;
+  extensions: { code: string; closeCode?: number };
+}
+
+const HEADERS_HINT =
+  'Set "Authorization": "Bearer <jwt>", "Authorization": "ApiKey <key>" or "X-API-Key": "<key>" ' +
+  'in the Headers tab, then run the subscription again.';
+
+function isCloseEvent(error: unknown): error is { code: number; reason: string } {
+  return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'number' &&
+    typeof (error as { reason?: unknown }).reason === 'string';
+}
+
+/**
+ * What a failed subscription means, in words: the gateway closes the socket with 4403 when
+ * `connection_init` carries missing (anonymous access off), unknown or malformed credentials,
+ * and with 4401 when a bearer token expires. GraphQL errors (already words) pass through.
+ */
+export function explain(error: unknown): unknown {
+  if (Array.isArray(error)) return error;
+  if (isCloseEvent(error)) {
+    const closed = `${error.code}${error.reason ? ` ${error.reason}` : ''}`;
+    if (error.code === 4403) {
+      return {
+        message: `The gateway refused the subscription's credentials (WebSocket closed: ${closed}). ` +
+          `They are missing or not valid. ${HEADERS_HINT}`,
+        extensions: { code: 'UNAUTHENTICATED', closeCode: error.code },
+      } satisfies ExplainedError;
+    }
+    if (error.code === 4401) {
+      return {
+        message: `The subscription ended because its credentials expired (WebSocket closed: ${closed}). ${HEADERS_HINT}`,
+        extensions: { code: 'UNAUTHENTICATED', closeCode: error.code },
+      } satisfies ExplainedError;
+    }
+    return {
+      message: `The subscription's WebSocket to the gateway closed (${closed}).`,
+      extensions: { code: 'WEBSOCKET_CLOSED', closeCode: error.code },
+    } satisfies ExplainedError;
+  }
+  if (error instanceof Error) return error;
+  return {
+    message: 'The subscription could not open its WebSocket to the gateway.',
+    extensions: { code: 'WEBSOCKET_FAILED' },
+  } satisfies ExplainedError;
+}
+
+/** The Headers tab's headers as a `connection_init` payload: header names lower-cased, as HTTP sees them. */
+export function connectionParams(headers: FetcherOpts['headers']): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}
+
+/** `client` whose subscriptions fail with `explain`ed errors instead of bare close events. */
+function explaining(client: Client): Client {
+  return {
+    ...client,
+    subscribe: (payload, sink) => client.subscribe(payload, { ...sink, error: (error) => sink.error(explain(error)) }),
+  };
+}
+
+/** The fetcher GraphiQL runs every operation through; `httpUrl` is the gateway's /graphql. */
+export function createFetcher(httpUrl: string): Fetcher {
+  const wsUrl = httpUrl.replace(/^http/, 'ws');
+  const byHeaders = new Map<string, Fetcher>();
+  return (params, opts) => {
+    const headers = opts?.headers ?? {};
+    const key = JSON.stringify(headers);
+    let fetcher = byHeaders.get(key);
+    if (!fetcher) {
+      const wsClient = createClient({ url: wsUrl, lazy: true, retryAttempts: 0, connectionParams: connectionParams(headers) });
+      fetcher = createGraphiQLFetcher({ url: httpUrl, wsClient: explaining(wsClient) });
+      byHeaders.set(key, fetcher);
+    }
+    return fetcher(params, opts);
+  };
+}
