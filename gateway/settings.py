@@ -65,7 +65,11 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
     )
     noyo_max_connections: int = Field(default=100, ge=1, description="Maximum open connections to Noyo.")
     noyo_max_keepalive_connections: int = Field(
-        default=20, ge=0, description="Maximum idle keep-alive connections kept in the pool."
+        default=100,
+        ge=0,
+        description="Maximum idle keep-alive connections kept in the pool. Keep it at "
+        "NOYO_MAX_CONNECTIONS: httpx closes a connection as it goes idle whenever the pool holds more "
+        "connections than this, so a lower value reconnects (a TLS handshake each) within every fan-out burst.",
     )
     noyo_read_max_attempts: int = Field(
         default=4, ge=1, description="Attempts per GET (first try included) on transient failures."
