@@ -224,8 +224,25 @@ def GroupByIdLoader(s: _Source) -> DataLoader[str, models.Group | None]:
     return _by_id_loader(s, "group", models.Group, s.noyo.groups_by_ids)
 
 
-def CarrierByIdLoader(s: _Source) -> DataLoader[str, models.Carrier | None]:
-    return _by_id_loader(s, "carrier", models.Carrier, s.noyo.carriers_by_ids)
+def CarrierByIdLoader(
+    s: _Source, listing: Callable[[], Awaitable[list[models.Carrier]] | None]
+) -> DataLoader[str, models.Carrier | None]:
+    """Carriers by id: from Noyo's carrier list when ``listing()`` has one under way (see
+    ``Loaders.prefetch_carriers``), else (and for ids the list lacks) ``GET /carriers?ids=``."""
+
+    async def fetch(ids: list[str]) -> list[models.Carrier]:
+        pending = listing()
+        if pending is None:
+            return await s.noyo.carriers_by_ids(ids)
+        try:
+            listed = {c.id: c for c in await pending}
+        except Exception:  # noqa: BLE001 - the list failed: the by-id call reports (or serves stale)
+            listed = {}
+        missing = [i for i in ids if i not in listed]
+        found = [listed[i] for i in ids if i in listed]
+        return found + (await s.noyo.carriers_by_ids(missing) if missing else [])
+
+    return _by_id_loader(s, "carrier", models.Carrier, fetch)
 
 
 def GroupConnectionByIdLoader(s: _Source) -> DataLoader[str, models.GroupConnection | None]:
@@ -364,8 +381,9 @@ class Loaders:
         reads: ReadLog | None = None,
     ) -> None:
         s = self._source = _Source(noyo, cache, settings, on_stale, reads)
+        self._carriers: asyncio.Future[list[models.Carrier]] | None = None
         self.group_by_id = GroupByIdLoader(s)
-        self.carrier_by_id = CarrierByIdLoader(s)
+        self.carrier_by_id = CarrierByIdLoader(s, lambda: self._carriers)
         self.group_connection_by_id = GroupConnectionByIdLoader(s)
         self.disconnection_request_by_id = DisconnectionRequestByIdLoader(s)
         self.member_snapshot_by_id = MemberSnapshotByIdLoader(s)
@@ -450,6 +468,14 @@ class Loaders:
             self._source.noyo.list_member_snapshots,
             self.member_snapshot_by_id,
         )
+
+    def prefetch_carriers(self) -> None:
+        """Start reading Noyo's carrier list now, once per request (one unpaginated call, cached):
+        a query whose records name carriers then reads them alongside those records rather than
+        after them, and ``carrier_by_id`` answers from the list."""
+        if self._carriers is None:
+            self._carriers = asyncio.ensure_future(self.carriers_all())
+            self._carriers.add_done_callback(lambda f: f.cancelled() or f.exception())
 
     async def carriers_all(self) -> list[models.Carrier]:
         """Every carrier (Noyo returns them in one unpaginated list)."""

@@ -173,6 +173,12 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         ge=1,
         description="Per-record upstream calls one request may run at once (lists Noyo cannot batch).",
     )
+    gateway_prefetch_carriers: bool = Field(
+        default=True,
+        description="Start Noyo's carrier list (one unpaginated call) with a query's first read when "
+        "the query selects a carrier, instead of fetching carriers by id after the records naming them: "
+        "one dependent round trip fewer, the same number of calls.",
+    )
     noyo_disconnections_group_id_csv: bool = Field(
         default=False,
         description="Fetch the disconnection requests of many groups in one call with a comma-separated "

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import (
+    FieldNode,
+    FragmentSpreadNode,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    get_named_type,
+)
 from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
@@ -37,4 +45,39 @@ def selected_names(info: Info) -> frozenset[str]:
     return found
 
 
-__all__ = ["selected_names"]
+def selects_type(info: Info, type_name: str) -> bool:
+    """Whether any field at any depth under the current one returns the GraphQL type ``type_name``
+    (fragments and abstract types followed), so a read of that type can start before its parents."""
+    raw = info._raw_info
+    schema = raw.schema
+    pending: list[tuple[Any, Any]] = [
+        (get_named_type(raw.return_type), node.selection_set) for node in raw.field_nodes if node.selection_set
+    ]
+    seen: set[str] = set()
+    while pending:
+        parent, selection_set = pending.pop()
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                fields = parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else {}
+                definition = fields.get(selection.name.value)
+                if definition is None:
+                    continue
+                named = get_named_type(definition.type)
+                if named.name == type_name:
+                    return True
+                if selection.selection_set:
+                    pending.append((named, selection.selection_set))
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                pending.append(
+                    (schema.get_type(condition.name.value) if condition else parent, selection.selection_set)
+                )
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = raw.fragments.get(selection.name.value)
+                if fragment is not None:
+                    pending.append((schema.get_type(fragment.type_condition.name.value), fragment.selection_set))
+    return False
+
+
+__all__ = ["selected_names", "selects_type"]

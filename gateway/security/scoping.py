@@ -129,7 +129,7 @@ def _keyed_loader(check: Callable[[str], Awaitable[bool]], inner: DataLoader, em
 class ScopedLoaders:
     """The request's ``Loaders`` as seen by a scoped principal (see module docstring)."""
 
-    _PASS_THROUGH = frozenset({"carrier_by_id", "carriers_all"})
+    _PASS_THROUGH = frozenset({"carrier_by_id", "carriers_all", "prefetch_carriers"})
 
     def __init__(self, inner: Any, scope: PartnerScope) -> None:
         self._inner = inner

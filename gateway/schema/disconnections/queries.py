@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
+from ..planning import start_independent_reads
 from .enums import DisconnectionSourceType
 from .inputs import DisconnectionRequestFilterInput
 from .types import DisconnectionRequest
@@ -16,6 +17,7 @@ from .types import DisconnectionRequest
 
 async def disconnection_page(info: Info, params: dict[str, Any], args: PageArgs) -> Connection[DisconnectionRequest]:
     """One page of Noyo's disconnection request list under ``params``."""
+    start_independent_reads(info)
 
     async def fetch(offset: int, limit: int) -> tuple[list, int]:
         return await info.context.loaders.disconnection_requests_page(params, offset, limit)
@@ -32,6 +34,7 @@ class DisconnectionQueries:
         request_id = lookup_id(id, "DisconnectionRequest")
         if request_id is None:
             return None
+        start_independent_reads(info)
         return DisconnectionRequest.maybe(await info.context.loaders.disconnection_request_by_id.load(request_id))
 
     @strawberry.field(description="Disconnection requests matching `filter`, oldest first as Noyo lists them.")

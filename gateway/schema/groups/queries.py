@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
+from ..planning import start_independent_reads
 from ..selection import selected_names
 from .types import Group
 
@@ -29,6 +30,7 @@ class GroupQueries:
         if group_id is None:
             return None
         loaders = info.context.loaders
+        start_independent_reads(info)
         wanted = selected_names(info)
         # the group's lists need only its id: start them with the group itself
         if wanted & {"connections", "status"}:
@@ -51,6 +53,7 @@ class GroupQueries:
         before: BeforeArg = None,
     ) -> Connection[Group]:
         params = {"company": search or None, "carrier_id": filter_id(carrier_id, "carrierId", "Carrier")}
+        start_independent_reads(info)
 
         async def fetch(offset: int, limit: int) -> tuple[list, int]:
             return await info.context.loaders.groups_page(params, offset, limit)
