@@ -182,6 +182,32 @@ def errors_from_noyo(
     )
 
 
+def pointed(
+    outcome: Outcome, by_code: Mapping[str, Path] | None = None, not_found: Mapping[str, Path] | None = None
+) -> Outcome:
+    """``outcome`` with every refusal that names no field pointed at the argument it concerns.
+
+    Noyo names a field only in messages that start with one (``effective_end_date: ...``). A
+    NOT_FOUND starts with the kind of record missing (``Group not found ...``): it points at
+    ``not_found[kind]``; any other refusal at ``by_code[code]`` (e.g. a CONFLICT on ``id``).
+    Outages concern no argument and keep ``field`` null.
+    """
+    by_code, not_found = by_code or {}, not_found or {}
+    errors = []
+    for error in outcome.errors:
+        if error.field is None:
+            path = (
+                not_found.get(error.message.split(" ", 1)[0])
+                if error.code == ErrorCode.NOT_FOUND
+                else by_code.get(error.code)
+            )
+            if path is not None:
+                error = WriteError(error.code, error.message, path, error.current_version, error.records)
+        errors.append(error)
+    outcome.errors = errors
+    return outcome
+
+
 async def call_upstream(
     call: Callable[[], Awaitable[Any]], map_field: FieldMapper | None = None, secrets: Iterable[str] = ()
 ) -> Outcome:
@@ -358,6 +384,7 @@ __all__ = [
     "errors_from_noyo",
     "idempotency_scope",
     "leading_field",
+    "pointed",
     "reconcile",
     "redact",
     "run_idempotent",

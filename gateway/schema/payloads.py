@@ -21,10 +21,12 @@ from .describe import described_enum
 MutationErrorCode = described_enum(
     "Why a mutation failed.",
     {
-        "NOT_FOUND": "A record the mutation names does not exist (or is not visible to the caller).",
+        "NOT_FOUND": "A record the mutation names does not exist (or is not visible to the caller); `field` "
+        "names the argument naming it.",
         "VALIDATION": "An argument is invalid; `field` names it.",
-        "CONFLICT": "The record's state or version does not allow the change; `field` names the argument.",
-        "FORBIDDEN": "Noyo refused the operation.",
+        "CONFLICT": "The record's state or version does not allow the change; `field` names the argument "
+        "(`version` when it is stale, `id` when the record's status allows no change).",
+        "FORBIDDEN": "Noyo refused the operation (e.g. for a protected group); `field` names the argument it concerns.",
         "UPSTREAM_UNAVAILABLE": "Noyo is unavailable; retry later.",
         "UPSTREAM_TIMEOUT": "Noyo did not answer in time; the change may or may not have happened.",
         "UPSTREAM_RATE_LIMITED": "Noyo is rate limiting requests; retry later.",

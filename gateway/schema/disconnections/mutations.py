@@ -22,13 +22,22 @@ from gateway import reconcile, writes
 from gateway.cache import invalidation
 from gateway.noyo import models
 from gateway.noyo.errors import NoyoError
-from gateway.writes import ErrorCode, Outcome, WriteError
+from gateway.writes import ErrorCode, Outcome, Path, WriteError
 
 from ..ids import id_problem
 from ..payloads import IdempotencyKey, MutationError, from_write_errors
 from .enums import DisconnectionRejectionReason
 from .mutation_inputs import CreateDisconnectionRequestInput, EditDisconnectionRequestInput, uuid_problem
 from .types import DisconnectionRequest
+
+EDITABLE = ("needs_review", "processing", "rejected")  # the statuses Noyo lets an edit change
+# Noyo's refusals of a create that name no field all concern the pair: the group is protected
+# (403), the pair is not connected or already disconnected (422), a request for it is open (409).
+_CREATE_REFUSALS: dict[str, Path] = {
+    ErrorCode.FORBIDDEN: ("input", "groupId"),
+    ErrorCode.VALIDATION: ("input", "carrierId"),
+    ErrorCode.CONFLICT: ("input", "carrierId"),
+}
 
 RequestIdArg = Annotated[strawberry.ID, strawberry.argument(description="The request (a Noyo or global id).")]
 
@@ -66,37 +75,34 @@ def _field_mapper(prefix: tuple[str, ...]) -> writes.FieldMapper:
 
     def mapper(noyo_field: str) -> tuple[str, ...] | None:
         if noyo_field == "status":  # an edit's status is the option chosen: point at it
-            return prefix
+            return prefix or None
         name = names.get(noyo_field)
         return (*prefix, name) if name else None
 
     return mapper
 
 
-def _not_found_field(outcome: Outcome, paths: dict[str, tuple[str, ...]]) -> Outcome:
-    """Point a NOT_FOUND at the argument naming the missing record (Noyo says which kind)."""
-    fixed = []
-    for error in outcome.errors:
-        if error.code == ErrorCode.NOT_FOUND and error.field is None:
-            kind = error.message.split(" ", 1)[0]
-            error = WriteError(error.code, error.message, paths.get(kind), error.current_version)
-        fixed.append(error)
-    outcome.errors = fixed
-    return outcome
-
-
-async def _with_current_version(info: Info, request_id: str, outcome: Outcome, sent_version: str | None) -> Outcome:
-    """Fill ``currentVersion`` of CONFLICTs with the request's version as Noyo has it now
-    (and point the error at ``version`` when the one sent is no longer current)."""
+async def _with_current_version(
+    info: Info, request_id: str, outcome: Outcome, sent_version: str | None = None, option: Path = ("id",)
+) -> Outcome:
+    """Fill ``currentVersion`` of CONFLICTs with the request's version as Noyo has it now, and
+    point them: at ``version`` when the one sent is no longer current, at ``id`` when the
+    request's status allows no change (a decided or completed request), else at ``option`` (the
+    edit's choice, e.g. a resubmission while another request for the pair is open)."""
     if not any(e.code == ErrorCode.CONFLICT for e in outcome.errors):
         return outcome
     try:
         current = await info.context.noyo.get_disconnection_request(request_id)
     except NoyoError:
         return outcome
-    stale = ("version",) if sent_version is not None and sent_version != current.version else None
+    if sent_version is not None and sent_version != current.version:
+        field: Path = ("version",)
+    elif current.status not in EDITABLE:
+        field = ("id",)
+    else:
+        field = option
     outcome.errors = [
-        WriteError(e.code, e.message, e.field or stale, current.version) if e.code == ErrorCode.CONFLICT else e
+        WriteError(e.code, e.message, e.field or field, current.version) if e.code == ErrorCode.CONFLICT else e
         for e in outcome.errors
     ]
     return outcome
@@ -119,11 +125,19 @@ async def _update(
     request: dict[str, Any],
     reconciler: writes.Reconciler,
     sent_version: str | None = None,
+    option: Path = ("id",),
 ) -> DisconnectionRequestPayload:
+    """A change to the request ``request_id``; refusals about it (its status, its protected group,
+    its pair's connection) point at ``option``: ``id``, or the edit's choice."""
+
     async def attempt() -> Outcome:
         outcome = await writes.call_upstream(call, mapper)
-        outcome = _not_found_field(outcome, {"GroupDisconnectionRequest": ("id",)})
-        return await _with_current_version(info, request_id, outcome, sent_version)
+        outcome = await _with_current_version(info, request_id, outcome, sent_version, option)
+        return writes.pointed(
+            outcome,
+            {ErrorCode.FORBIDDEN: option, ErrorCode.VALIDATION: option},
+            {"GroupDisconnectionRequest": ("id",)},
+        )
 
     scope = writes.idempotency_scope(mutation, info.context.principal)
     outcome = await writes.run_idempotent(
@@ -154,7 +168,9 @@ class DisconnectionMutations:
             outcome = await writes.call_upstream(
                 lambda: info.context.noyo.create_disconnection_request(body), _field_mapper(("input",))
             )
-            return _not_found_field(outcome, {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")})
+            return writes.pointed(
+                outcome, _CREATE_REFUSALS, {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")}
+            )
 
         scope = writes.idempotency_scope("createDisconnectionRequest", info.context.principal)
         outcome = await writes.run_idempotent(
@@ -251,6 +267,7 @@ class DisconnectionMutations:
             {"version": str(version), "body": body},
             reconcile.disconnection_edited(info.context.noyo, request_id, str(version), body),
             sent_version=str(version),
+            option=input.path(("input",)),
         )
 
 

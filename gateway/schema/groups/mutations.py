@@ -12,15 +12,18 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from gateway import reconcile, writes
 from gateway.cache import invalidation
 from gateway.noyo import models
-from gateway.writes import ErrorCode, Outcome, WriteError
+from gateway.writes import ErrorCode, Outcome, Path, WriteError
 
 from ..ids import id_problem
 from ..payloads import IdempotencyKey, MutationError, from_write_errors
 from .connection_types import GroupCarrierConnection
+
+GROUP_DATA_FIELDS = ("carrier_group_id", "broker_federal_ein", "broker_tin", "employer_email_address")
 
 
 @strawberry.input(description="Carrier-specific data of a group connection (Noyo's `group_data`).")
@@ -37,16 +40,7 @@ class GroupConnectionDataInput:
     )
 
     def to_noyo(self) -> dict[str, str]:
-        return {
-            k: v
-            for k, v in (
-                ("carrier_group_id", self.carrier_group_id),
-                ("broker_federal_ein", self.broker_federal_ein),
-                ("broker_tin", self.broker_tin),
-                ("employer_email_address", self.employer_email_address),
-            )
-            if v
-        }
+        return {name: getattr(self, name) for name in GROUP_DATA_FIELDS if getattr(self, name)}
 
 
 @strawberry.input(description="Connect an existing group with a carrier.")
@@ -66,29 +60,21 @@ class GroupConnectionPayload:
     errors: list[MutationError] = strawberry.field(description="Why the change did not happen; empty on success.")
 
 
-_FIELDS = {
-    "carrier_id": ("input", "carrierId"),
-    "group_id": ("input", "groupId"),
-    "group_data": ("input", "groupData"),
-    "group_data.carrier_group_id": ("input", "groupData", "carrierGroupId"),
-    "status": ("id",),
-    "carrier_group_id": ("groupData", "carrierGroupId"),
-}
+def _mapper(prefix: Path) -> writes.FieldMapper:
+    """Noyo body field -> argument path: ``carrier_id`` -> ``input.carrierId``, ``group_data.X``
+    (create) or ``X`` (retry, whose body is the group data) -> ``groupData.x``, ``status`` -> ``id``."""
 
+    def mapper(noyo_field: str) -> Path | None:
+        if noyo_field == "status":
+            return ("id",)
+        if noyo_field in ("carrier_id", "group_id", "group_data"):
+            return (*prefix, to_camel_case(noyo_field))
+        name = noyo_field.removeprefix("group_data.")
+        if name in GROUP_DATA_FIELDS:
+            return (*prefix, "groupData", to_camel_case(name))
+        return None
 
-def _mapper(noyo_field: str) -> tuple[str, ...] | None:
-    return _FIELDS.get(noyo_field)
-
-
-def _pointed(outcome: Outcome, not_found: dict[str, tuple[str, ...]]) -> Outcome:
-    """NOT_FOUND errors point at the argument naming the missing record (Noyo says which kind)."""
-    outcome.errors = [
-        WriteError(e.code, e.message, not_found.get(e.message.split(" ", 1)[0]), e.current_version, e.records)
-        if e.code == ErrorCode.NOT_FOUND and e.field is None
-        else e
-        for e in outcome.errors
-    ]
-    return outcome
+    return mapper
 
 
 async def _finish(info: Info, outcome: Outcome) -> GroupConnectionPayload:
@@ -139,9 +125,13 @@ class GroupConnectionMutations:
 
         async def attempt() -> Outcome:
             outcome = await writes.call_upstream(
-                lambda: info.context.noyo.create_group_connection(group_id, body), _mapper
+                lambda: info.context.noyo.create_group_connection(group_id, body), _mapper(("input",))
             )
-            return _pointed(outcome, {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")})
+            return writes.pointed(
+                outcome,
+                {ErrorCode.CONFLICT: ("input", "carrierId")},  # an open connection with this carrier
+                {"Group": ("input", "groupId"), "Carrier": ("input", "carrierId")},
+            )
 
         scope = writes.idempotency_scope("createGroupConnection", info.context.principal)
         outcome = await writes.run_idempotent(
@@ -174,9 +164,9 @@ class GroupConnectionMutations:
 
         async def attempt() -> Outcome:
             outcome = await writes.call_upstream(
-                lambda: info.context.noyo.retry_group_connection(connection_id, body), _mapper
+                lambda: info.context.noyo.retry_group_connection(connection_id, body), _mapper(())
             )
-            return _pointed(outcome, {"GroupConnection": ("id",)})
+            return writes.pointed(outcome, {ErrorCode.CONFLICT: ("id",)}, {"GroupConnection": ("id",)})
 
         scope = writes.idempotency_scope("retryGroupConnection", info.context.principal)
         outcome = await writes.run_idempotent(

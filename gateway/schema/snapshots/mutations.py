@@ -65,14 +65,21 @@ def _split_problems(outcome: Outcome) -> Outcome:
     return outcome
 
 
-def _point_not_found(outcome: Outcome) -> Outcome:
-    outcome.errors = [
-        WriteError(e.code, e.message, ("groupId",))
-        if e.code == ErrorCode.NOT_FOUND and e.message.startswith("Group ")
-        else e
-        for e in outcome.errors
-    ]
-    return outcome
+def _point(outcome: Outcome, body: dict[str, Any]) -> Outcome:
+    """Refusals Noyo attaches to no field, pointed at the argument: a missing group, employee or
+    dependent (found by its id among the snapshot's), a new dependent matching an existing one."""
+    dependents = {d.get("id"): str(i) for i, d in enumerate(body.get("dependents") or []) if d.get("id")}
+    errors = []
+    for error in outcome.errors:
+        if error.field is None and error.code == ErrorCode.NOT_FOUND and error.message.startswith("Dependent "):
+            index = dependents.get(error.message.rsplit(" ", 1)[-1])
+            if index is not None:
+                error = WriteError(error.code, error.message, ("snapshot", "dependents", index, "id"))
+        elif error.field is None and error.message.startswith("Error creating dependent"):
+            error = WriteError(error.code, error.message, ("snapshot", "dependents"))
+        errors.append(error)
+    outcome.errors = errors
+    return writes.pointed(outcome, not_found={"Group": ("groupId",), "Employee": ("snapshot", "employee", "id")})
 
 
 GroupIdArg = Annotated[strawberry.ID, strawberry.argument(description="The employee's group (a Noyo or global id).")]
@@ -103,7 +110,7 @@ def _prepare(
 
 async def _call(info: Info, call: Any, translation: Translation) -> Outcome:
     outcome = await writes.call_upstream(call, argument_path, translation.secrets)
-    return _point_not_found(_split_problems(outcome))
+    return _point(_split_problems(outcome), translation.body)
 
 
 def _recordable(outcome: Outcome) -> dict[str, Any]:
