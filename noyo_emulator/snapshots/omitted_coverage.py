@@ -4,7 +4,7 @@ A coverage is *active* for a family member when an enrollment has status
 ``active`` and the open end date ``9999-12-31``; it is *omitted* when no coverage
 entry of the snapshot for the same carrier and line of coverage lists that member.
 ``termination_date`` implements the ``terminate`` rules relative to the
-submission date, and ``missing_message`` is Noyo's wording for ``reject``.
+submission date; Noyo's wording of what happened to them is in ``messages``.
 """
 
 from __future__ import annotations
@@ -27,10 +27,6 @@ class Omission:
     plan_id: str | None
     effective_start_date: str | None
     effective_end_date: str
-
-    def describe(self) -> str:
-        """``dental for dependent <id>``: line and member, never a name."""
-        return f"{self.line_of_coverage} for {self.individual_type} {self.individual_id}"
 
     def enrolled_member(self, end_date: str | None = None) -> dict[str, Any]:
         member: dict[str, Any] = {
@@ -96,20 +92,6 @@ def termination_date(handling: dict[str, Any], submitted: dt.date) -> str:
     if rule == "end_of_prior_month":
         return (submitted.replace(day=1) - dt.timedelta(days=1)).isoformat()
     return str(handling["custom"]["effective_end_date"])
-
-
-def missing_message(omissions: list[Omission]) -> str:
-    """Noyo's ``reject`` wording for a set of omitted coverages."""
-    listed = ", ".join(o.describe() for o in omissions)
-    return (
-        f"This snapshot is missing the following active coverages: {listed}. If you intend to "
-        "terminate a coverage, please send a snapshot that includes a termination date before "
-        "omitting it from future snapshots."
-    )
-
-
-def continue_warning(omission: Omission) -> str:
-    return f"Omitted active coverage left unchanged: {omission.describe()} at carrier {omission.carrier_id}."
 
 
 def carry_back(coverages: list[dict[str, Any]], omissions: list[Omission], end_date: str | None) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..state import OPEN_END_DATE, Record, State
+from . import messages
 from . import omitted_coverage as oc
 from .members import Members
 
@@ -119,8 +120,8 @@ def decide(
         for omission in omissions:
             by_carrier.setdefault(omission.carrier_id, []).append(omission)
         for carrier_id, missing in by_carrier.items():
-            invalid[carrier_id] = [oc.missing_message(missing)]
-            warnings.append(f"Changes for carrier {carrier_id} were canceled. {oc.missing_message(missing)}")
+            invalid[carrier_id] = [messages.missing_coverages(missing)]
+            warnings.append(messages.carrier_canceled(carrier_id, missing))
     elif policy == "terminate":
         end = oc.termination_date(handling, state.today)
         oc.carry_back(coverages, omissions, end)
@@ -130,13 +131,13 @@ def decide(
         if division_change:
             carried_carriers = {o.carrier_id for o in omissions}
         else:
-            warnings.extend(oc.continue_warning(o) for o in omissions)
+            warnings.extend(messages.coverage_continued(o.carrier_id, o) for o in omissions)
 
     summary: list[Record] = []
     for carrier_id in carriers:
         if not connected[carrier_id]:
             status = "not_connected"
-            warnings.append(f"Carrier {carrier_id} is not connected for this group; nothing will change there.")
+            warnings.append(messages.not_connected(carrier_id))
         elif carrier_id in invalid:
             status = "invalid"
         elif (

@@ -3,7 +3,8 @@
 Creation validates the body (``validation``), resolves the people
 (``members``), decides the per-carrier outcome (``outcome``),
 then stores the ``OutboundMemberSnapshot`` and replaces the employee's pending
-snapshots. The ``/test`` variant runs the same steps and stores nothing. Lists
+snapshots. The ``/test`` variant runs the same steps and stores nothing; the snapshot
+it returns carries ``inbound_snapshot`` too. Lists
 are ordered oldest first (``created``, then ``id``).
 """
 
@@ -60,6 +61,11 @@ def _build(
     return record, members
 
 
+def _as_received(body: dict[str, Any]) -> str:
+    """``inbound_snapshot``: the snapshot exactly as received, before Noyo's processing."""
+    return json.dumps(body, separators=(",", ":"))
+
+
 async def create_snapshot(request: Request) -> Response:
     state = state_of(request)
     group_id = request.path_params["group_id"]
@@ -73,7 +79,7 @@ async def create_snapshot(request: Request) -> Response:
     except SnapshotInvalid as exc:
         return invalid_response(exc.problems)
     members.commit(state)
-    record["inbound_snapshot"] = json.dumps(body, separators=(",", ":"))  # exactly as received
+    record["inbound_snapshot"] = _as_received(body)
     state.snapshots[record["id"]] = record
     state.emit("member_snapshot.status_change", record["id"])
     if record["status"] != "canceled":
@@ -97,6 +103,7 @@ async def test_snapshot(request: Request) -> Response:
         record, _ = _build(state, group_id, body["member_snapshot"], new_id, overrides)
     except SnapshotInvalid as exc:
         return invalid_response(exc.problems)
+    record["inbound_snapshot"] = _as_received(body["member_snapshot"])
     return JSONResponse({"member_snapshot": record, "trace_ids": [new_id()]})
 
 

@@ -1,5 +1,7 @@
 """Member snapshot enums. ``MemberSnapshotStatus`` is a filter too (no ``UNKNOWN``: a new upstream
-value resolves to null); ``FulfillmentStatus`` is output only (a new value is served as ``UNKNOWN``)."""
+value resolves to null); ``FulfillmentStatus`` is output only (a new value is served as ``UNKNOWN``).
+``OmittedCoverageOutcome`` and ``SnapshotMessageCode`` are the gateway's reading of Noyo's response
+(``gateway.noyo.snapshot_outcomes`` and ``snapshot_messages``), their values those modules' constants."""
 
 from __future__ import annotations
 
@@ -50,3 +52,41 @@ class FulfillmentStatus(enum.Enum):
     VALID = "valid"
     NOT_CONNECTED = "not_connected"
     UNKNOWN = "__unknown__"
+
+
+@described_enum(
+    "What Noyo did with an active coverage a member snapshot left out (read from Noyo's response).",
+    {
+        "CANCELED_WITH_SNAPSHOT": "Policy reject: Noyo canceled the whole snapshot (every carrier involved "
+        "had omitted coverages, e.g. the only one).",
+        "CANCELED_FOR_CARRIER": "Policy reject: Noyo canceled this carrier's changes only; the other carriers' "
+        "changes go ahead.",
+        "TERMINATED": "Policy terminate: Noyo ends the coverage on `effectiveEndDate`.",
+        "CONTINUED": "Policy continue: Noyo keeps the coverage as it is (with a warning, unless a division or "
+        "subgroup change carries it along).",
+    },
+)
+class OmittedCoverageOutcome(enum.Enum):
+    CANCELED_WITH_SNAPSHOT = "canceled_with_snapshot"
+    CANCELED_FOR_CARRIER = "canceled_for_carrier"
+    TERMINATED = "terminated"
+    CONTINUED = "continued"
+
+
+@described_enum(
+    "What a Noyo warning or fulfillment error is about (output only). Noyo documents no codes for these "
+    "texts: the code is recognised from Noyo's wording, and UNKNOWN for any other text.",
+    {
+        "MISSING_ACTIVE_COVERAGE": "The snapshot left out coverages active at the carrier; under the reject "
+        "policy Noyo canceled the carrier's changes (or the whole snapshot).",
+        "OMITTED_COVERAGE_CONTINUED": "The snapshot left out an active coverage; under the continue policy "
+        "Noyo keeps it unchanged.",
+        "CARRIER_NOT_CONNECTED": "The group is not connected with the carrier: nothing changes there.",
+        "UNKNOWN": "A text this gateway does not recognise (read `message`).",
+    },
+)
+class SnapshotMessageCode(enum.Enum):
+    MISSING_ACTIVE_COVERAGE = "missing_active_coverage"
+    OMITTED_COVERAGE_CONTINUED = "omitted_coverage_continued"
+    CARRIER_NOT_CONNECTED = "carrier_not_connected"
+    UNKNOWN = "unknown"

@@ -26,15 +26,10 @@ from ..ids import id_problem
 from ..payloads import IdempotencyKey, from_write_errors
 from .inputs import MemberSnapshotInput
 from .omitted import OmittedCoverageHandlingInput
-from .results import (
-    SnapshotTestResult,
-    SubmitMemberSnapshotPayload,
-    TestMemberSnapshotPayload,
-    omitted_coverages,
-    snapshot_of,
-    submitted_keys,
-)
+from .outcomes import omitted_coverages_of
+from .results import SnapshotTestResult, SubmitMemberSnapshotPayload, TestMemberSnapshotPayload, snapshot_model
 from .translate import Translation, check_uuid
+from .types import MemberSnapshot
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _ARGUMENT_ROOTS = {"omitted_coverage_handling": ("omittedCoverageHandling",)}
@@ -113,14 +108,27 @@ async def _call(info: Info, call: Any, translation: Translation) -> Outcome:
     return _point(_split_problems(outcome), translation.body)
 
 
+_MEMBER_IDS = ("id", "custom_individual_id", "group_individual_id")
+
+
+def _ids_of(person: Any) -> dict[str, Any]:
+    return {k: person[k] for k in _MEMBER_IDS if isinstance(person, dict) and person.get(k)}
+
+
 def _recordable(outcome: Outcome) -> dict[str, Any]:
-    """What an idempotency record keeps: the snapshot without its people (coverages stay)."""
+    """What an idempotency record keeps: the snapshot without its people (coverages and the
+    members' ids stay, so a replay reads the same omitted coverages; the inbound snapshot is
+    the fingerprinted input itself)."""
     data = outcome.to_json()
     record = data.get("record")
     if record is not None:
         processed = record.get("member_snapshot") or {}
         data["record"] = {k: v for k, v in record.items() if k not in ("member_snapshot", "inbound_snapshot")}
-        data["record"]["member_snapshot"] = {"coverages": processed.get("coverages") or []}
+        data["record"]["member_snapshot"] = {
+            "coverages": processed.get("coverages") or [],
+            "employee": _ids_of(processed.get("employee")),
+            "dependents": [_ids_of(d) for d in processed.get("dependents") or []],
+        }
     return data
 
 
@@ -167,9 +175,10 @@ class SnapshotMutations:
             await invalidation.invalidate_snapshot(
                 info.context.cache, outcome.record, bus=getattr(info.context.services, "bus", None)
             )
+        stored = snapshot_model(outcome.record, body)
         return SubmitMemberSnapshotPayload(
-            member_snapshot=snapshot_of(outcome.record),
-            omitted_coverages=omitted_coverages(outcome.record.get("member_snapshot"), submitted_keys(body)),
+            member_snapshot=MemberSnapshot.from_model(stored),
+            omitted_coverages=omitted_coverages_of(stored),
             errors=[],
         )
 
@@ -190,11 +199,11 @@ class SnapshotMutations:
         )
         if not outcome.ok or outcome.record is None:
             return TestMemberSnapshotPayload(test_result=None, errors=from_write_errors(outcome.errors))
-        would_be = outcome.record["member_snapshot"]
+        would_be = snapshot_model(outcome.record["member_snapshot"], body)
         return TestMemberSnapshotPayload(
             test_result=SnapshotTestResult(
-                member_snapshot=snapshot_of(would_be),
-                omitted_coverages=omitted_coverages(would_be.get("member_snapshot"), submitted_keys(body)),
+                member_snapshot=MemberSnapshot.from_model(would_be),
+                omitted_coverages=omitted_coverages_of(would_be),
                 trace_ids=[strawberry.ID(t) for t in outcome.record.get("trace_ids") or []],
             ),
             errors=[],

@@ -15,6 +15,7 @@ from ..employees.types import Employee
 from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_enum, to_output_enum
 from .enums import FulfillmentStatus, MemberSnapshotStatus
+from .outcomes import OmittedCoverage, SnapshotMessage, messages_of, omitted_coverages_of
 
 
 @strawberry.type(description="How a member snapshot is being fulfilled at one carrier.")
@@ -26,6 +27,13 @@ class CarrierFulfillment:
     @strawberry.field(description="The carrier.")
     async def carrier(self, info: Info) -> Carrier | None:
         return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+
+    @strawberry.field(
+        description="`errors` typed: what each is about (code, carrier, line of coverage, member) beside Noyo's "
+        "text; one entry per coverage a text names."
+    )
+    def error_details(self) -> list[SnapshotMessage]:
+        return messages_of(self.errors, str(self.carrier_id))
 
 
 @strawberry.type(description="An employee's full enrollment state as sent by the platform.")
@@ -78,6 +86,23 @@ class MemberSnapshot(relay.Node):
     async def warnings(self, info: Info) -> list[str]:
         detail = await self.detail(info)
         return list(detail.warnings or []) if detail is not None else []
+
+    @strawberry.field(
+        description="`warnings` typed: what each is about (code, carrier, line of coverage, member) beside "
+        "Noyo's text; one entry per coverage a warning names."
+    )
+    async def warning_details(self, info: Info) -> list[SnapshotMessage]:
+        detail = await self.detail(info)
+        return messages_of(detail.warnings or []) if detail is not None else []
+
+    @strawberry.field(
+        description="The active coverages the snapshot left out and what Noyo did with each, read from Noyo's "
+        "record: canceled under reject (the carrier's errors), terminated or continued (carried back into the "
+        "processed snapshot)."
+    )
+    async def omitted_coverages(self, info: Info) -> list[OmittedCoverage]:
+        detail = await self.detail(info)
+        return omitted_coverages_of(detail) if detail is not None else []
 
     async def replacement_id(self, info: Info) -> str | None:
         if self._detail is None and self.status is not MemberSnapshotStatus.REPLACED:

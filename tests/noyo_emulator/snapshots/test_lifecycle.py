@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 
 from tests.noyo_emulator.snapshots.support import (
     API,
@@ -198,6 +199,9 @@ async def test_test_endpoint_reports_the_outcome_and_stores_nothing(noyo, emulat
     assert result["trace_ids"]
     carried = coverage_for(result["member_snapshot"]["member_snapshot"], dropped["carrier_id"], dropped["line_of_coverage"])
     assert {m["effective_end_date"] for c in carried for m in c["enrolled_members"]} == {"2026-06-30"}
+    # and, as for a stored snapshot, inbound_snapshot is the snapshot as received (without the carried-back line)
+    inbound = json.loads(result["member_snapshot"]["inbound_snapshot"])
+    assert inbound == trial and not coverage_for(inbound, dropped["carrier_id"], dropped["line_of_coverage"])
     assert creating.status_code == 200
     assert creating.json()["member_snapshot"]["created_members"][0]["type"] == "employee"
     # and nothing was stored, replaced or queued
