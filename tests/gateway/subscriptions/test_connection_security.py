@@ -45,15 +45,15 @@ async def test_subscribe_before_connection_init_is_refused(replicas):
 
 @pytest.mark.parametrize(
     "payload",
-    [
-        pytest.param({"x-api-key": API_KEY}, id="x-api-key"),
-        pytest.param({"Authorization": f"ApiKey {API_KEY}"}, id="apikey-scheme"),
-        pytest.param(jwt_payload(role="viewer"), id="jwt"),
+    [  # built when the test runs: a JWT minted at collection could expire (5 minutes) before a long suite gets here
+        pytest.param(lambda: {"x-api-key": API_KEY}, id="x-api-key"),
+        pytest.param(lambda: {"Authorization": f"ApiKey {API_KEY}"}, id="apikey-scheme"),
+        pytest.param(lambda: jwt_payload(role="viewer"), id="jwt"),
     ],
 )
 async def test_credentials_accepted_over_http_open_a_connection(replicas, payload):
     async with replicas(count=1) as (gateway,), GraphQLWS.open(gateway.url) as ws:
-        assert (await ws.init(payload))["type"] == "connection_ack"
+        assert (await ws.init(payload()))["type"] == "connection_ack"
         await ws.subscribe(QUEUE)
         await gateway.until_subscribed("reviewQueueChanged")
 
