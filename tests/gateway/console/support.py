@@ -44,8 +44,21 @@ def set_headers(page: Any, text: str) -> None:
     editor.locator(".view-lines", has_text=text[:8]).wait_for()
 
 
+STARTED = """() => document.querySelector('.graphiql-execute-button[aria-label^="Stop query"]') !== null
+  || (document.querySelector('.graphiql-response .view-lines')?.textContent ?? '').trim() !== ''"""
+
+
 def run(page: Any) -> None:
-    page.get_by_role("button", name=re.compile("Execute query")).click()
+    """Runs the open tab: clicked until GraphiQL shows it running or answered (a click while the
+    editor is still starting is not lost, but retried)."""
+    for _ in range(3):
+        page.get_by_role("button", name=re.compile("Execute query")).click()
+        try:
+            page.wait_for_function(STARTED, timeout=5_000)
+            return
+        except Exception:  # noqa: BLE001 - a busy machine: try the button again
+            continue
+    page.wait_for_function(STARTED)
 
 
 def response_text(page: Any) -> str:
