@@ -17,25 +17,26 @@ turned off in favour of this one.
 from __future__ import annotations
 
 import contextvars
-import datetime as dt
 import logging
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from strawberry.extensions import SchemaExtension
 
+from .security.logging import quick_record
 from .tracing import RECORD_SCOPE_KEY
 
 logger = logging.getLogger("gateway.access")
 
 REQUEST_ID_HEADER = b"x-request-id"
 PRINCIPAL_SCOPE_KEY = "gateway.principal"  # where the security middleware puts the caller
+REQUEST_ID_SCOPE_KEY = "gateway.request_id"  # where the security middleware puts the request id
 MAX_PATH = 256
 
 
-@dataclass
+@dataclass(slots=True)
 class AccessRecord:
     """What one request did; see the module docstring for each field."""
 
@@ -51,8 +52,6 @@ class AccessRecord:
     outcome: str | None = None
     upstream_calls: int = 0
 
-
-_FIELDS = tuple(f.name for f in fields(AccessRecord))  # all scalars: no deep copy needed (asdict)
 
 _current: contextvars.ContextVar[AccessRecord | None] = contextvars.ContextVar("gateway_access", default=None)
 
@@ -78,8 +77,15 @@ def count_upstream_call() -> None:
         record.upstream_calls += 1
 
 
+_second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+
+
 def _timestamp() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    now = time.time()
+    second = int(now)
+    if _second[0] != second:
+        _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+    return f"{_second[1]}.{int(now * 1000) % 1000:03d}Z"
 
 
 def _caller(principal: Any) -> str | None:
@@ -106,11 +112,8 @@ class AccessLogMiddleware:
         started = time.perf_counter()
 
         async def observed(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
+            if record.status is None and message["type"] == "http.response.start":
                 record.status = message["status"]
-                for key, value in message.get("headers") or []:
-                    if key.lower() == REQUEST_ID_HEADER:
-                        record.request_id = value.decode("latin-1")
             await send(message)
 
         try:
@@ -122,15 +125,24 @@ class AccessLogMiddleware:
             _current.reset(token)
             record.duration_ms = round((time.perf_counter() - started) * 1000, 1)
             record.caller = _caller(scope.get(PRINCIPAL_SCOPE_KEY))
-            fields = {"time": _timestamp(), **{name: getattr(record, name) for name in _FIELDS}}
-            logger.info(
-                "%s %s %s %.1fms",
-                record.method,
-                record.path,
-                record.status,
-                record.duration_ms,
-                extra={"access": fields},
-            )
+            record.request_id = scope.get(REQUEST_ID_SCOPE_KEY)
+            if logger.isEnabledFor(logging.INFO):
+                fields = {
+                    "time": _timestamp(),
+                    "method": record.method,
+                    "path": record.path,
+                    "status": record.status,
+                    "duration_ms": record.duration_ms,
+                    "request_id": record.request_id,
+                    "caller": record.caller,
+                    "operation_type": record.operation_type,
+                    "operation_name": record.operation_name,
+                    "cost": record.cost,
+                    "outcome": record.outcome,
+                    "upstream_calls": record.upstream_calls,
+                }
+                message = f"{record.method} {record.path} {record.status} {record.duration_ms:.1f}ms"
+                logger.handle(quick_record(logger, logging.INFO, message, access=fields))
 
 
 class AccessLogExtension(SchemaExtension):
@@ -158,6 +170,7 @@ class AccessLogExtension(SchemaExtension):
 
 __all__ = [
     "PRINCIPAL_SCOPE_KEY",
+    "REQUEST_ID_SCOPE_KEY",
     "AccessLogExtension",
     "AccessLogMiddleware",
     "AccessRecord",

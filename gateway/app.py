@@ -200,14 +200,40 @@ def create_app(
         routes.append(Route("/metrics", metrics_endpoint, methods=["GET"]))
     if settings.webhook_secrets:  # Noyo's webhooks: signed, so outside GraphQL authentication
         routes.append(Route(settings.gateway_webhook_path, webhook_endpoint, methods=["POST"]))
-    security = Middleware(SecurityMiddleware, settings=settings, authenticator=authenticator, limiter=limiter)
-    app = Starlette(
-        routes=routes,
-        lifespan=lifespan,
-        middleware=[Middleware(TracingMiddleware), Middleware(AccessLogMiddleware), security],
-    )
+
+    def layers(inner: Any) -> Any:
+        security = SecurityMiddleware(inner, settings=settings, authenticator=authenticator, limiter=limiter)
+        return TracingMiddleware(AccessLogMiddleware(security))
+
+    edge = Middleware(_Edge, layers=layers, path="/graphql", endpoint=graphql)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[edge])
     app.state.settings = settings
     return app
+
+
+class _Edge:
+    """The gateway's HTTP layers (``layers``: tracing, access log, security) as one Starlette
+    middleware, with ``GET``/``POST`` of exactly ``path`` going from them straight to
+    ``endpoint`` (the GraphQL view): the request every client makes skips the router and
+    Starlette's exception middleware (the view answers its own HTTP errors; the security layer
+    any unexpected one). Everything else (other paths, WebSockets, the lifespan) goes on to
+    ``app`` as usual."""
+
+    METHODS = frozenset({"GET", "POST"})
+
+    def __init__(self, app: Any, *, layers: Any, path: str, endpoint: Any) -> None:
+        self.app, self.path, self.endpoint = app, path, endpoint
+        self.stack = layers(self._route)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await self.stack(scope, receive, send)
+
+    async def _route(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"] == self.path and scope["method"] in self.METHODS:
+            scope["router"], scope["endpoint"], scope["path_params"] = scope["app"].router, self.endpoint, {}
+            await self.endpoint(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
 
 
 def _redis_guard(settings: Settings) -> tuple[RedisGuard | None, Any]:

@@ -46,6 +46,35 @@ def tracer() -> trace.Tracer:
     return trace.get_tracer(TRACER_NAME, VERSION)
 
 
+_PROVIDER_FROM_ENVIRONMENT = "OTEL_PYTHON_TRACER_PROVIDER" in os.environ
+_UNKNOWN = object()
+
+
+def tracing_active() -> bool:
+    """Whether spans are recorded: a real tracer provider is installed (not the API's proxy or
+    no-op one). Checked per request, so a provider installed after start-up takes effect; while
+    none was ever set (the API's global is None) that costs no look-up of the environment."""
+    provider = getattr(trace, "_TRACER_PROVIDER", _UNKNOWN)
+    if provider is None and not _PROVIDER_FROM_ENVIRONMENT:
+        return False
+    if provider is None or provider is _UNKNOWN:
+        provider = trace.get_tracer_provider()
+    return not isinstance(provider, (trace.ProxyTracerProvider, trace.NoOpTracerProvider))
+
+
+_FIELDS: dict[int, frozenset[bytes]] = {}
+
+
+def propagation_fields() -> frozenset[bytes]:
+    """The request headers the global propagator reads (``traceparent``, ``tracestate``,
+    ``baggage`` by default; whatever ``OTEL_PROPAGATORS`` names), lower-case bytes."""
+    textmap = propagate.get_global_textmap()
+    found = _FIELDS.get(id(textmap))
+    if found is None:
+        found = _FIELDS[id(textmap)] = frozenset(f.lower().encode("latin-1") for f in textmap.fields)
+    return found
+
+
 def tracing_requested(environ: Mapping[str, str]) -> bool:
     """Whether the ``OTEL_*`` variables ask for traces (see the module docstring)."""
     if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
@@ -132,7 +161,21 @@ class TracingMiddleware:
         if scope["type"] != "http" or scope.get("path") in UNTRACED_PATHS:
             await self.app(scope, receive, send)
             return
-        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or []}
+        headers = scope.get("headers") or ()
+        fields = propagation_fields()
+        propagated = any(k in fields for k, _ in headers)
+        if not tracing_active():
+            # no span to record: only the client's trace context is kept (for the calls to Noyo)
+            if not propagated:
+                await self.app(scope, receive, send)
+                return
+            token = context.attach(propagate.extract({k.decode("latin-1"): v.decode("latin-1") for k, v in headers}))
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                context.detach(token)
+            return
+        carrier = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers} if propagated else {}
         token = context.attach(propagate.extract(carrier))
         method, path = scope.get("method", "GET"), scope.get("path", "")
         status: list[int] = []
@@ -179,7 +222,9 @@ __all__ = [
     "configure_tracing",
     "inject_trace_context",
     "instrument_redis",
+    "propagation_fields",
     "record_error",
     "tracer",
+    "tracing_active",
     "tracing_requested",
 ]

@@ -152,6 +152,22 @@ def _replay(body: bytes, receive_next: Any) -> Any:
     return receive
 
 
+_UNSEEN = object()
+MEMO_ENTRIES = 1024  # requests whose parsed operation is remembered (then forgotten all at once)
+MEMO_MAX_BYTES = 4096  # larger requests are parsed every time
+_MEDIA_TYPES: dict[bytes | None, bytes] = {}
+
+
+def _media_type(accept: bytes | None) -> bytes:
+    """``response_media_type`` of a raw ``Accept`` header, remembered per header value."""
+    found = _MEDIA_TYPES.get(accept)
+    if found is None:
+        found = response_media_type((accept or b"").decode("latin-1")).encode()
+        if len(_MEDIA_TYPES) < 256:
+            _MEDIA_TYPES[accept] = found
+    return found
+
+
 def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
     for key, value in scope.get("headers") or ():
         if key == name:
@@ -190,6 +206,7 @@ class GatewayGraphQL(GraphQL):
         self.authenticator = authenticator or Authenticator(settings)
         self.responses: ResponseCache | None = None  # set by the app's lifespan
         self._flights: dict[str, asyncio.Future[Any]] = {}  # misses executing, by key
+        self._operations: dict[tuple[bool, bytes], Any] = {}  # see _parsed
         self.metrics: Any = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
@@ -198,33 +215,32 @@ class GatewayGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         started = time.perf_counter()
-        operation = None
+        parsed = None
         if scope["method"] == "POST":
             body = await _read_body(receive)
             receive = _replay(body, receive)
-            try:
-                operation = _operation(orjson.loads(body))
-            except orjson.JSONDecodeError:
-                operation = None
+            parsed = self._parsed(body)
         elif scope["method"] == "GET" and scope.get("query_string"):
-            operation = _from_query_string(scope["query_string"])
-        if operation is None:
+            parsed = self._parsed(scope["query_string"], query_string=True)
+        if parsed is None:
             await self._respond(scope, receive, send, None)
             return
+        operation, keys = parsed
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
-        key = responses.key(
-            operation.digest,
-            operation.operation_name,
-            operation.variables,
-            principal if isinstance(principal, Principal) else NOBODY,
-        )
+        if not isinstance(principal, Principal):
+            principal = NOBODY
+        key = keys.get(principal)
+        if key is None:
+            key = responses.key(operation.digest, operation.operation_name, operation.variables, principal)
+            if len(keys) < 64:
+                keys[principal] = key
         conditional = operation.persisted and scope["method"] == "GET"
         stored = await responses.lookup(key)
         if stored is None:
             stored = await self._miss(key, scope, receive, send, conditional)
             if stored is None:
                 return
-        headers = [(b"age", str(responses.age(stored)).encode()), (b"x-response-cache", b"hit")]
+        headers = [(b"age", b"%d" % responses.age(stored)), (b"x-response-cache", b"hit")]
         if conditional:
             headers.append((b"etag", stored.etag.encode()))
             if _header(scope, b"if-none-match") in (stored.etag.encode(), b"*"):
@@ -233,8 +249,10 @@ class GatewayGraphQL(GraphQL):
                 self._observe(started, operation)
                 return
         payload = responses.render(stored)
-        media_type = response_media_type((_header(scope, b"accept") or b"").decode("latin-1")).encode()
-        headers += [(b"content-type", media_type), (b"content-length", str(len(payload)).encode())]
+        headers += [
+            (b"content-type", _media_type(_header(scope, b"accept"))),
+            (b"content-length", b"%d" % len(payload)),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         self._observe(started, operation)
@@ -262,6 +280,28 @@ class GatewayGraphQL(GraphQL):
                 if self._flights.get(key) is flight:
                     del self._flights[key]
         return None
+
+    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[_Operation, dict[Any, str]] | None:
+        """The operation a POST body (or a GET query string) asks for, and its response-cache keys
+        by principal, or None when it is not one cacheable operation. Remembered per raw request
+        for the ones that come again (clients send the very same bytes for the same query)."""
+        memo = self._operations
+        found = memo.get((query_string, raw), _UNSEEN)
+        if found is not _UNSEEN:
+            return found
+        if query_string:
+            operation = _from_query_string(raw)
+        else:
+            try:
+                operation = _operation(orjson.loads(raw))
+            except orjson.JSONDecodeError:
+                operation = None
+        found = None if operation is None else (operation, {})
+        if len(raw) <= MEMO_MAX_BYTES:
+            if len(memo) >= MEMO_ENTRIES:
+                memo.clear()
+            memo[(query_string, raw)] = found
+        return found
 
     def _observe(self, started: float, operation: _Operation) -> None:
         """A hit is an operation like any other for the access log and the metrics."""

@@ -4,6 +4,14 @@
 ``AuthenticationError`` whose message is all a client ever learns ("invalid
 token", "invalid API key", "authentication required"); the reason is logged at
 debug level without the credential.
+
+A bearer token that verified is remembered (``VerifiedTokens``) so the next request with the
+very same token skips the signature check: for at most ``GATEWAY_AUTH_CACHE_TTL`` seconds
+(default 30; 0 turns it off), and never past its ``exp`` (plus the allowed leeway, exactly as a
+fresh check would allow). A signing key removed from the JWKS or a changed secret therefore stops
+being honoured for tokens already seen within that TTL. Tokens that fail are never remembered.
+API keys (a sha256 and a comparison against the configured list) and anonymous callers
+(one principal per client address, built once) need no such cache.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -104,10 +113,43 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
     )
 
 
+class VerifiedTokens:
+    """Bearer tokens that verified, each with the moment it must be checked again (see the
+    module docstring); at most ``max_entries``, the oldest forgotten first."""
+
+    def __init__(self, ttl: float, *, max_entries: int = 10_000, clock: Any = time.time) -> None:
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.clock = clock
+        self._entries: dict[str, tuple[Principal, float]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        if entry[1] <= self.clock():
+            self._entries.pop(token, None)
+            return None
+        return entry[0]
+
+    def put(self, token: str, principal: Principal, expires_at: float) -> None:
+        """Remember a verified token until ``expires_at`` (its ``exp`` plus leeway) or the TTL."""
+        if self.ttl <= 0:
+            return
+        until = min(expires_at, self.clock() + self.ttl)
+        entries = self._entries
+        while len(entries) >= self.max_entries:
+            entries.pop(next(iter(entries)))
+        entries[token] = (principal, until)
+
+
 class Authenticator:
     """Turns request headers into a ``Principal`` according to the settings."""
 
-    def __init__(self, settings: SecuritySettings) -> None:
+    def __init__(self, settings: SecuritySettings, *, clock: Any = time.time) -> None:
         self.secret = settings.gateway_jwt_secret.get_secret_value()
         self.issuer = settings.gateway_jwt_issuer or None
         self.audience = settings.gateway_jwt_audience or None
@@ -121,6 +163,8 @@ class Authenticator:
         self.allow_anonymous = settings.gateway_allow_anonymous
         self.anonymous_role = settings.gateway_anonymous_role
         self.anonymous_scopes = settings.gateway_anonymous_scopes.split()
+        self.verified = VerifiedTokens(getattr(settings, "gateway_auth_cache_ttl", 30.0), clock=clock)
+        self._anonymous: dict[str, Principal] = {}
 
     async def authenticate(self, headers: Mapping[str, str], client: str = "unknown") -> Principal:
         authorization = headers.get("authorization", "").strip()
@@ -136,10 +180,18 @@ class Authenticator:
         if api_key:
             return self._from_api_key(api_key)
         if self.allow_anonymous:
-            return Principal.build(
+            return self._anonymous_from(client)
+        raise AuthenticationError("authentication required")
+
+    def _anonymous_from(self, client: str) -> Principal:
+        principal = self._anonymous.get(client)
+        if principal is None:
+            if len(self._anonymous) >= 10_000:
+                self._anonymous.clear()
+            principal = self._anonymous[client] = Principal.build(
                 subject=f"anonymous@{client}", role=self.anonymous_role, scopes=self.anonymous_scopes
             )
-        raise AuthenticationError("authentication required")
+        return principal
 
     def _from_api_key(self, key: str) -> Principal:
         digest = hash_api_key(key)
@@ -152,6 +204,9 @@ class Authenticator:
         return found
 
     async def _from_jwt(self, token: str) -> Principal:
+        known = self.verified.get(token)
+        if known is not None:
+            return known
         try:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
@@ -174,7 +229,17 @@ class Authenticator:
         except (jwt.PyJWTError, ValueError) as exc:
             logger.debug("rejected bearer token: %s", type(exc).__name__)
             raise AuthenticationError("invalid token") from None
-        return principal_from_claims(claims)
+        principal = principal_from_claims(claims)
+        self.verified.put(token, principal, float(claims["exp"]) + self.leeway)
+        return principal
 
 
-__all__ = ["ApiKey", "AuthenticationError", "Authenticator", "hash_api_key", "parse_api_keys", "principal_from_claims"]
+__all__ = [
+    "ApiKey",
+    "AuthenticationError",
+    "Authenticator",
+    "VerifiedTokens",
+    "hash_api_key",
+    "parse_api_keys",
+    "principal_from_claims",
+]

@@ -11,54 +11,59 @@ so the oldest expire first and a tick looks at no more than it cancels).
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
 import time
-from collections.abc import AsyncIterator
+from types import TracebackType
 
 
 class _Watch:
-    __slots__ = ("deadline", "expired", "task")
+    """One request's deadline; ``with`` it around the request (``Deadlines.limit``)."""
 
-    def __init__(self, task: asyncio.Task, deadline: float) -> None:
+    __slots__ = ("deadline", "deadlines", "expired", "key", "task")
+
+    def __init__(self, deadlines: Deadlines, task: asyncio.Task, key: int, deadline: float) -> None:
+        self.deadlines = deadlines
         self.task = task
+        self.key = key
         self.deadline = deadline
         self.expired = False
 
+    def __enter__(self) -> None:
+        self.deadlines._watches[self.key] = self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.deadlines._watches.pop(self.key, None)
+        if kind is asyncio.CancelledError and self.expired and self.task.uncancel() == 0:
+            raise TimeoutError from None
+
 
 class Deadlines:
-    """``async with deadlines.limit():`` raises ``TimeoutError`` once ``timeout`` seconds pass."""
+    """``with deadlines.limit():`` (in a task) raises ``TimeoutError`` once ``timeout`` seconds
+    pass. A plain context manager: entering and leaving costs two dictionary operations."""
 
     def __init__(self, timeout: float, tick: float = 0.25) -> None:
         self.timeout = timeout
         self.tick = min(tick, timeout / 4)
         self._watches: dict[int, _Watch] = {}
-        self._ids = itertools.count()
+        self._next = 0
         self._watchdog: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
-    @contextlib.asynccontextmanager
-    async def limit(self) -> AsyncIterator[None]:
+    def limit(self) -> _Watch:
         task = asyncio.current_task()
         assert task is not None
         self._ensure_watchdog()
-        key = next(self._ids)
-        watch = self._watches[key] = _Watch(task, time.monotonic() + self.timeout)
-        try:
-            yield
-        except asyncio.CancelledError:
-            if watch.expired and task.uncancel() == 0:
-                raise TimeoutError from None
-            raise
-        finally:
-            self._watches.pop(key, None)
+        self._next += 1
+        return _Watch(self, task, self._next, time.monotonic() + self.timeout)
 
     def _ensure_watchdog(self) -> None:
-        loop = asyncio.get_running_loop()
-        if self._watchdog is None or self._watchdog.done() or self._loop is not loop:
-            self._loop = loop
-            self._watches.clear()  # watches of another (closed) loop's requests
-            self._watchdog = loop.create_task(self._watch_forever(), name="request-deadlines")
+        watchdog = self._watchdog
+        if watchdog is not None and not watchdog.done() and self._loop is asyncio.get_running_loop():
+            return
+        loop = self._loop = asyncio.get_running_loop()
+        self._watches.clear()  # watches of another (closed) loop's requests
+        self._watchdog = loop.create_task(self._watch_forever(), name="request-deadlines")
 
     async def _watch_forever(self) -> None:
         while True:

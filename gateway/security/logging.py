@@ -22,13 +22,16 @@ writes one JSON object per line.
 from __future__ import annotations
 
 import contextvars
-import json
 import logging
+import os
 import re
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from opentelemetry import trace
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("gateway_request_id", default=None)
@@ -84,6 +87,59 @@ def redact(text: str) -> str:
 _installed: Callable[..., logging.LogRecord] | None = None
 
 
+def _stamp(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact ``record`` and stamp the request id and trace ids on it (see the module docstring)."""
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string must not break logging
+        message = str(record.msg)
+    record.msg, record.args = redact(message), None
+    if record.exc_info and record.exc_info[1] is not None:
+        record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+        record.exc_info = None  # formatters use the redacted exc_text
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+    record.request_id = request_id_var.get()
+    span = trace.get_current_span().get_span_context()
+    record.trace_id = format(span.trace_id, "032x") if span.is_valid else None
+    record.span_id = format(span.span_id, "016x") if span.is_valid else None
+    return record
+
+
+_TEMPLATES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
+_LOGGING_STARTED: float = getattr(logging, "_startTime", time.time())  # what relativeCreated counts from
+
+
+def quick_record(logger: logging.Logger, level: int, message: str, **attributes: Any) -> logging.LogRecord:
+    """The record ``logger.log(level, message, extra=attributes)`` would make, redacted and
+    stamped, for a line written on every request (the access line): what does not change from
+    one record to the next (names, process and thread, no caller since none is looked up) is
+    taken from a record made once per logger, level, process and thread. When a log-record
+    factory other than the redacting one is installed, it makes the record as usual."""
+    factory = logging.getLogRecordFactory()
+    if factory is not _installed:
+        return logger.makeRecord(logger.name, level, "(unknown file)", 0, message, (), None, extra=attributes)
+    key = (logger.name, level, os.getpid(), threading.get_ident())
+    template = _TEMPLATES.get(key)
+    if template is None:
+        made = logger.makeRecord(logger.name, level, "(unknown file)", 0, "", (), None)
+        template = _TEMPLATES[key] = {k: v for k, v in vars(made).items() if k not in _PER_RECORD}
+    record = logging.LogRecord.__new__(logging.LogRecord)
+    values = record.__dict__
+    values.update(template)
+    now = time.time()
+    values["created"] = now
+    values["msecs"] = int(now * 1000) % 1000 + 0.0
+    values["relativeCreated"] = (now - _LOGGING_STARTED) * 1000
+    values.update(attributes, msg=message, args=None, exc_info=None, exc_text=None, stack_info=None)
+    return _stamp(record)
+
+
+_PER_RECORD = frozenset(
+    {"msg", "args", "created", "msecs", "relativeCreated", "request_id", "trace_id", "span_id", "exc_info", "exc_text"}
+)
+
+
 def install_redaction() -> None:
     """Redact every log record of this process at creation (idempotent)."""
     global _installed
@@ -93,22 +149,7 @@ def install_redaction() -> None:
     base = current
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = base(*args, **kwargs)
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a broken format string must not break logging
-            message = str(record.msg)
-        record.msg, record.args = redact(message), None
-        if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
-            record.exc_info = None  # formatters use the redacted exc_text
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
-        record.request_id = request_id_var.get()
-        span = trace.get_current_span().get_span_context()
-        record.trace_id = format(span.trace_id, "032x") if span.is_valid else None
-        record.span_id = format(span.span_id, "016x") if span.is_valid else None
-        return record
+        return _stamp(base(*args, **kwargs))
 
     _installed = factory
     logging.setLogRecordFactory(factory)
@@ -120,15 +161,14 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request id, exception."""
 
     def format(self, record: logging.LogRecord) -> str:
+        access = getattr(record, "access", None)
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S")
-            + f".{int(record.msecs):03d}"
-            + self.formatTime(record, "%z"),
+            # an access line brings its own time (UTC, milliseconds)
+            "time": None if isinstance(access, dict) else self._time(record),
             "level": record.levelname,
             "logger": record.name,
             "message": redact(record.getMessage()),
         }
-        access = getattr(record, "access", None)
         if isinstance(access, dict):  # gateway.access: the request's fields, built without PHI
             entry.update(access)
         request_id = getattr(record, "request_id", None)
@@ -142,7 +182,12 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = redact(record.exc_text)
         elif record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, ensure_ascii=False)
+        return orjson.dumps(entry, default=str).decode()
+
+    def _time(self, record: logging.LogRecord) -> str:
+        return (
+            self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}" + self.formatTime(record, "%z")
+        )
 
 
 def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> None:
@@ -155,6 +200,10 @@ def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper() if isinstance(level, str) else level)
+    # No record of ours names its source line, and looking it up walks the caller's stack on
+    # every record (one per request, the access line): the logging documentation's own advice.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False  # nor do they name threads
 
 
-__all__ = ["JsonFormatter", "configure_logging", "install_redaction", "redact", "request_id_var"]
+__all__ = ["JsonFormatter", "configure_logging", "install_redaction", "quick_record", "redact", "request_id_var"]

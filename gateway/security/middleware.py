@@ -24,7 +24,7 @@ import logging
 import os
 from typing import Any
 
-from gateway.access_log import PRINCIPAL_SCOPE_KEY, annotate
+from gateway.access_log import PRINCIPAL_SCOPE_KEY, REQUEST_ID_SCOPE_KEY, annotate
 
 from .authn import AuthenticationError, Authenticator
 from .deadlines import Deadlines
@@ -35,6 +35,8 @@ logger = logging.getLogger("gateway.security")
 
 REQUEST_ID_HEADER = b"x-request-id"
 JSON_TYPES = ("application/json", "application/graphql-response+json")
+#: The headers ``Authenticator.authenticate`` reads (str name, raw lower-case name).
+CREDENTIAL_HEADERS = (("authorization", b"authorization"), ("x-api-key", b"x-api-key"))
 
 
 class _BodyTooLarge(Exception):
@@ -47,6 +49,10 @@ def _request_id(raw: bytes | None) -> str:
         if len(value) <= 128 and value.isprintable() and value.strip() == value and value:
             return value
     return os.urandom(16).hex()  # as random as uuid4().hex, a fraction of its cost
+
+
+def _json_type(content_type: bytes) -> bool:
+    return content_type.decode("latin-1").split(";")[0].strip().lower() in JSON_TYPES
 
 
 def _is_event_stream(headers: dict[bytes, bytes]) -> bool:
@@ -87,10 +93,14 @@ class SecurityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
+        raw_headers = scope.get("headers") or []
+        headers = dict(raw_headers)
         request_id = _request_id(headers.get(REQUEST_ID_HEADER))
-        scope["headers"] = [(k, v) for k, v in scope.get("headers") or [] if k != REQUEST_ID_HEADER]
-        scope["headers"].append((REQUEST_ID_HEADER, request_id.encode()))
+        id_header = (REQUEST_ID_HEADER, request_id.encode())
+        if REQUEST_ID_HEADER in headers:
+            raw_headers = [(k, v) for k, v in raw_headers if k != REQUEST_ID_HEADER]
+        scope["headers"] = [*raw_headers, id_header]
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
         token = request_id_var.set(request_id)
         started = False
 
@@ -98,10 +108,10 @@ class SecurityMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [
-                    *[(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER],
-                    (REQUEST_ID_HEADER, request_id.encode()),
-                ]
+                given = message.get("headers") or ()
+                if any(k.lower() == REQUEST_ID_HEADER for k, _ in given):
+                    given = [(k, v) for k, v in given if k.lower() != REQUEST_ID_HEADER]
+                message["headers"] = [*given, id_header]
             await send(message)
 
         async def reply(status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
@@ -115,17 +125,19 @@ class SecurityMiddleware:
             await send_with_id({"type": "http.response.body", "body": body})
 
         try:
-            if scope["path"].rstrip("/") != self.path:
+            path = scope["path"]
+            if path != self.path and path.rstrip("/") != self.path:
                 await self.app(scope, receive, send_with_id)
                 return
             refusal = await self._check(scope, headers, request_id)
             if refusal is not None:
                 await reply(*refusal)
                 return
-            if _is_event_stream(headers):  # a subscription over Server-Sent Events lives until its token expires
+            if b"accept" in headers and _is_event_stream(headers):
+                # a subscription over Server-Sent Events lives until its token expires
                 await self.app(scope, self._limited(receive), send_with_id)
             else:
-                async with self.deadlines.limit():  # one watchdog, no timer per request
+                with self.deadlines.limit():  # one watchdog, no timer per request
                     await self.app(scope, self._limited(receive), send_with_id)
         except _BodyTooLarge:
             if not started:
@@ -151,8 +163,8 @@ class SecurityMiddleware:
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
             return 413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id), []
         if method == "POST":
-            content_type = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-            if content_type not in JSON_TYPES:
+            content_type = headers.get(b"content-type", b"")
+            if content_type != b"application/json" and not _json_type(content_type):
                 message = "POST requests must have Content-Type: application/json."
                 return 415, error_body(message, "UNSUPPORTED_MEDIA_TYPE", request_id), []
         if (
@@ -165,9 +177,9 @@ class SecurityMiddleware:
             message = f"Requests must carry the {self.csrf_header.decode()} header."
             return 400, error_body(message, "CSRF_HEADER_MISSING", request_id), []
         client = (scope.get("client") or ("unknown", 0))[0]
-        str_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+        credentials = {name: headers[raw].decode("latin-1") for name, raw in CREDENTIAL_HEADERS if raw in headers}
         try:
-            principal = await self.authenticator.authenticate(str_headers, client)
+            principal = await self.authenticator.authenticate(credentials, client)
         except AuthenticationError as exc:
             return 401, error_body(exc.message, "UNAUTHENTICATED", request_id), [(b"www-authenticate", b"Bearer")]
         scope[PRINCIPAL_SCOPE_KEY] = principal

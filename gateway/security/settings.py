@@ -34,6 +34,12 @@ class SecuritySettings(BaseSettings):
     gateway_jwt_issuer: str = Field(default="", description="Required `iss` claim, when set.")
     gateway_jwt_audience: str = Field(default="", description="Required `aud` claim, when set.")
     gateway_jwt_leeway: int = Field(default=30, ge=0, description="Clock skew allowed on exp/nbf, in seconds.")
+    gateway_auth_cache_ttl: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds a verified bearer token is trusted again without re-checking its signature "
+        "(never past its exp); 0 checks every request.",
+    )
     gateway_api_keys: SecretStr = Field(
         default=SecretStr(""),
         description='JSON list of {"sha256", "role", "scopes", "org_ids"?, "group_ids"?, "name"}; '
