@@ -228,16 +228,15 @@ def CarrierByIdLoader(
     s: _Source, listing: Callable[[], Awaitable[list[models.Carrier]] | None]
 ) -> DataLoader[str, models.Carrier | None]:
     """Carriers by id: from Noyo's carrier list when ``listing()`` has one under way (see
-    ``Loaders.prefetch_carriers``), else (and for ids the list lacks) ``GET /carriers?ids=``."""
+    ``Loaders.prefetch_carriers``), else (and for ids the list lacks) ``GET /carriers?ids=``.
+    When the list fails, so does the batch, with the list's error (the cache may still serve
+    stale carriers for it): the same endpoint is not asked twice in a row while it fails."""
 
     async def fetch(ids: list[str]) -> list[models.Carrier]:
         pending = listing()
         if pending is None:
             return await s.noyo.carriers_by_ids(ids)
-        try:
-            listed = {c.id: c for c in await pending}
-        except Exception:  # noqa: BLE001 - the list failed: the by-id call reports (or serves stale)
-            listed = {}
+        listed = {c.id: c for c in await pending}
         missing = [i for i in ids if i not in listed]
         found = [listed[i] for i in ids if i in listed]
         return found + (await s.noyo.carriers_by_ids(missing) if missing else [])

@@ -174,3 +174,44 @@ async def test_a_carrier_the_list_lacks_is_still_read_by_id(cache_namespace):
     # then its requests still name it
     names = {e["node"]["carrier"]["displayName"] for e in result["reviewQueue"]["edges"]}
     assert hidden["display_name"] in names
+
+
+async def test_carriers_fail_after_one_call_when_the_list_fails(emulator_app, hooks, cache_namespace,
+                                                                upstream_counts):
+    # given Noyo failing every carrier call
+    response = await hooks.post("/__emulator/faults", json={"path": "/api/v1/carriers", "error_rate": 1.0,
+                                                           "error_status": 503})
+    assert response.status_code in (200, 201), response.text
+    settings = make_gateway_settings(cache_namespace, gateway_response_cache_enabled=False)
+    await upstream_counts(reset=True)
+
+    # when the review queue asks for carriers
+    async with running_gateway(settings, emulator_app) as (_, client):
+        result = await GraphQLClient(client)(REVIEW_QUEUE)
+
+    # then the queue is there, its carriers are an upstream error, and Noyo was asked once for them
+    assert result["data"]["reviewQueue"]["totalCount"] > 0
+    assert {e["extensions"]["code"] for e in result["errors"]} == {"UPSTREAM_UNAVAILABLE"}
+    assert (await upstream_counts())[CARRIERS] == 1
+
+
+async def test_carriers_known_by_id_are_served_stale_when_the_list_fails(gql, gateway, hooks, emulator_app,
+                                                                         clock):
+    # given every carrier of the queue read once by id (the list itself never read), then past its TTL
+    gateway.state.services.cache.clock = clock
+    fresh = data(await gql(REVIEW_QUEUE))
+    for carrier_id in {r["carrier_id"] for r in emulator_app.state.emulator.disconnections.values()}:
+        data(await gql("query($id: ID!) { carrier(id: $id) { displayName } }", {"id": carrier_id}))
+    await gateway.state.services.cache.invalidate_queries("list:carriers")
+    clock.advance(gateway.state.settings.gateway_cache_ttl_carriers + 5)
+
+    # when Noyo fails every carrier call and the queue is asked again (the response cache is bypassed)
+    response = await hooks.post("/__emulator/faults", json={"path": "/api/v1/carriers*", "error_rate": 1.0})
+    assert response.status_code == 200
+    result = await gql(REVIEW_QUEUE.replace("first: 50", "first: 49"))
+
+    # then the carriers are the stale ones, reported as such, and no error surfaces
+    assert "errors" not in result
+    names = {e["node"]["carrier"]["displayName"] for e in result["data"]["reviewQueue"]["edges"]}
+    assert names <= {e["node"]["carrier"]["displayName"] for e in fresh["reviewQueue"]["edges"]} and names
+    assert {s["resource"] for s in result["extensions"]["stale"]} == {"carrier"}, result["extensions"]
