@@ -1,4 +1,4 @@
-"""Employees and their individual enrollments (read only)."""
+"""Employees, their dependents and individual enrollments (read only)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,21 @@ async def list_group_employees(request: Request) -> JSONResponse:
     return JSONResponse(paginate(request, in_order(employees)))
 
 
+def _dependents_of(request: Request) -> list[dict]:
+    state = state_of(request)
+    employee = find_or_404(state.employees, request.path_params["employee_id"], "Employee")
+    return in_order(d for d in state.dependents.values() if d.get("employee_id") == employee["id"])
+
+
+async def list_employee_dependents(request: Request) -> JSONResponse:
+    """``GET /employees/{employee_id}/dependents``: ``PaginatedDependentResult``."""
+    return JSONResponse(paginate(request, _dependents_of(request)))
+
+
+async def get_dependent(request: Request) -> JSONResponse:
+    return JSONResponse(find_or_404(state_of(request).dependents, request.path_params["dependent_id"], "Dependent"))
+
+
 async def list_individual_enrollments(request: Request) -> JSONResponse:
     state = state_of(request)
     employee = find_or_404(state.employees, request.path_params["employee_id"], "Employee")
@@ -61,5 +76,7 @@ async def list_individual_enrollments(request: Request) -> JSONResponse:
 routes = [
     Route("/api/v1/employees/{employee_id}", get_employee, methods=["GET"]),
     Route("/api/v1/groups/{group_id}/employees", list_group_employees, methods=["GET"]),
+    Route("/api/v1/employees/{employee_id}/dependents", list_employee_dependents, methods=["GET"]),
+    Route("/api/v1/dependents/{dependent_id}", get_dependent, methods=["GET"]),
     Route("/api/v1/employees/{employee_id}/individual_enrollments", list_individual_enrollments, methods=["GET"]),
 ]

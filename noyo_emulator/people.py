@@ -3,7 +3,9 @@
 Employees are enrolled only at carriers whose group connection is ``completed``;
 each group spreads its lines over two or more carriers, so most families hold
 coverage at several carriers, and many enroll dependents too (the omitted-coverage
-rules of member snapshots need both).
+rules of member snapshots need both). Optional personal fields of Noyo's ``Person``
+(middle name, suffix, mailing address, contact, details) are drawn from a random
+generator of their own, so adding them leaves the rest of the world as it was.
 """
 
 from __future__ import annotations
@@ -36,12 +38,17 @@ def populate_people(state: State, rng: random.Random, groups: list[dict]) -> Non
     for connection in state.connections.values():
         if connection["status"] == "completed":
             live.setdefault(connection["group_id"], []).append(state.carriers[connection["carrier_id"]])
+    extras = random.Random(f"people-details-{state.seed}")
     for group in groups:
         lines = _group_enrollments(state, live.get(group["id"], []), group)
         for _ in range(rng.randint(3, 6)):
             employee = _employee(state, rng, group)
+            dependents = _dependents(state, rng, employee)
+            _optional_details(extras, employee["person"], employee=True)
+            for dependent in dependents:
+                _optional_details(extras, dependent["person"], employee=False)
             family = [(employee["id"], "employee")]
-            family.extend((dependent["id"], "dependent") for dependent in _dependents(state, rng, employee))
+            family.extend((dependent["id"], "dependent") for dependent in dependents)
             _enroll(state, rng, lines, family)
     _snapshots(state, rng)
 
@@ -114,6 +121,34 @@ def _employee(state: State, rng: random.Random, group: dict) -> dict:
     }
     state.employees[employee["id"]] = employee
     return employee
+
+
+def _optional_details(rng: random.Random, person: dict, *, employee: bool) -> None:
+    """Some of ``Person``'s optional fields: middle name, suffix, mailing address, contact, details."""
+    if rng.random() < 0.5:
+        person["middle_name"] = rng.choice(names.FIRST_NAMES_F if person["sex"] == "F" else names.FIRST_NAMES_M)
+    if person["sex"] == "M" and rng.random() < 0.1:
+        person["suffix"] = rng.choice(["Jr.", "III"])
+    if not employee:
+        return
+    if rng.random() < 0.3:
+        home = person["home_address"]
+        person["mailing_address"] = {
+            "street_one": f"PO Box {rng.randint(100, 9999)}",
+            "city": home["city"],
+            "state": home["state"],
+            "zip_code": home["zip_code"],
+        }
+    handle = f"{person['first_name']}.{person['last_name']}{rng.randint(1, 99)}".lower()
+    person["contact"] = {
+        "email_address": f"{handle}@example.com",
+        "email_address_type": rng.choice(["home", "work"]),
+        "home_phone": f"+1555{rng.randrange(1000000, 9999999)}",
+        "preferred_method": rng.choice(["email", "home-phone", "mail"]),
+        "speaks_english": True,
+    }
+    if rng.random() < 0.2:
+        person["details"] = {"tobacco": {"user": True, "types": ["cigarettes"]}, "is_military": False}
 
 
 def _dependents(state: State, rng: random.Random, employee: dict) -> list[dict]:

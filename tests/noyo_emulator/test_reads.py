@@ -182,6 +182,29 @@ async def test_get_employee(noyo: httpx.AsyncClient, state: State) -> None:
     assert (await noyo.get(f"/api/v1/employees/{uuid.uuid4()}")).status_code == 404
 
 
+async def test_dependents_of_an_employee_and_by_id(noyo: httpx.AsyncClient, state: State) -> None:
+    # given: an employee with dependents
+    employee_id = next(e for e in state.employees if len(state.family_of(e)) > 2)
+    stored = sorted((d for d in state.dependents.values() if d["employee_id"] == employee_id),
+                    key=lambda d: (d["created"], d["id"]))
+
+    # then: the list pages them (contract-checked as PaginatedDependentResult), the detail is the record
+    page = (await noyo.get(f"/api/v1/employees/{employee_id}/dependents")).json()
+    assert page["response"] == stored and page["meta"]["total_records"] == len(stored)
+    second = (await noyo.get(f"/api/v1/employees/{employee_id}/dependents", params={"page_size": 1, "offset": 1})).json()
+    assert second["response"] == stored[1:2]
+    assert (await noyo.get(f"/api/v1/dependents/{stored[0]['id']}")).json() == stored[0]
+    assert (await noyo.get(f"/api/v1/dependents/{uuid.uuid4()}")).status_code == 404
+    assert (await noyo.get(f"/api/v1/employees/{uuid.uuid4()}/dependents")).status_code == 404
+
+
+def test_people_carry_noyos_optional_person_fields(state: State) -> None:
+    people = [e["person"] for e in state.employees.values()]
+    for key in ("middle_name", "mailing_address", "contact", "details"):
+        assert any(key in p for p in people), key
+    assert all("contact" in p for p in people)
+
+
 async def test_individual_enrollments_with_and_without_dependents(noyo: httpx.AsyncClient, state: State) -> None:
     # given an employee whose dependents are enrolled too
     dependent_enrollment = next(e for e in state.enrollments.values() if e["individual_type"] == "dependent")
