@@ -6,7 +6,7 @@ multi-get and sends only the misses upstream, in ONE call per batch where Noyo
 has a comma-separated filter (``group_ids``, ``ids``, ``id``; the client chunks
 at 100 ids). Ids Noyo does not return load as ``None`` (briefly cached as not
 found). List fetchers (``groups_page``, ``disconnection_requests_page``,
-``member_snapshots_page``, ``carriers_all``) are cached by their query
+``member_snapshots_page``, ``employees_page``, ``carriers_all``) are cached by their query
 parameters under ``list:*`` resources and prime both the by-id loaders and the
 per-id cache entries, so nested fields of listed records cost nothing extra.
 
@@ -23,9 +23,10 @@ cache still holds a stale-usable entry, that entry is served and reported via
 
 Cache resources (for invalidation by the write path): the entity resources in
 ``RESOURCE_TTL_SETTINGS`` (``group``, ``carrier``, ``connection``,
-``disconnection``, ``snapshot``, ``employee``, ``connections_by_group``,
-``disconnections_by_group``, ``enrollments_by_employee``), plus
-``snapshot_detail``, ``coverages_by_employee`` and the lists ``LIST_*``.
+``disconnection``, ``snapshot``, ``employee``, ``dependent``, ``connections_by_group``,
+``disconnections_by_group``, ``enrollments_by_employee``, ``dependents_by_employee``), plus
+``snapshot_detail``, ``current_snapshot_by_employee`` and the lists ``LIST_*``. The loaders of
+member data (employees, dependents, enrollments, current state) are in ``member_loaders``.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from strawberry.dataloader import DataLoader
 from gateway.cache import RESOURCE_TTL_SETTINGS
 from gateway.cache.reads import ReadLog
 from gateway.cache.resources import (
-    COVERAGES_BY_EMPLOYEE,
+    CURRENT_SNAPSHOT_BY_EMPLOYEE,
     LIST_CARRIERS,
     LIST_DISCONNECTIONS,
+    LIST_EMPLOYEES,
     LIST_GROUPS,
     LIST_SNAPSHOTS,
     SNAPSHOT_DETAIL,
@@ -57,7 +59,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _EXTRA_TTL_SETTINGS = {
     SNAPSHOT_DETAIL: "gateway_cache_ttl_snapshots",
-    COVERAGES_BY_EMPLOYEE: "gateway_cache_ttl_employees",
+    CURRENT_SNAPSHOT_BY_EMPLOYEE: "gateway_cache_ttl_employees",
 }
 
 
@@ -266,15 +268,6 @@ def MemberSnapshotDetailByIdLoader(s: _Source) -> DataLoader[str, models.MemberS
     return _by_id_loader(s, SNAPSHOT_DETAIL, models.MemberSnapshot, fetch)
 
 
-def EmployeeByIdLoader(s: _Source) -> DataLoader[str, models.Employee | None]:
-    """Employees: Noyo has no batch filter, so one ``GET /employees/{id}`` per miss, concurrently."""
-
-    async def fetch(ids: list[str]) -> list[models.Employee]:
-        return await _gather_found(ids, _bounded(s, s.noyo.get_employee))
-
-    return _by_id_loader(s, "employee", models.Employee, fetch)
-
-
 async def _all_items(fetch_page: Callable[[int, int], Awaitable[models.Page[M]]]) -> list[M]:
     return [item async for item in iterate_pages(fetch_page)]
 
@@ -333,38 +326,6 @@ def fetch_disconnections_of_groups(
     return fetch
 
 
-def EnrollmentsByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[models.IndividualEnrollment]]:
-    """The family's individual enrollments (employee and dependents)."""
-
-    async def fetch_all(employee_id: str) -> list[models.IndividualEnrollment]:
-        try:
-            return await _all_items(lambda o, n: s.noyo.list_employee_enrollments(employee_id, offset=o, page_size=n))
-        except NoyoNotFound:
-            return []
-
-    return _list_loader(s, "enrollments_by_employee", models.IndividualEnrollment, fetch_all)
-
-
-def CoveragesByEmployeeIdLoader(s: _Source) -> DataLoader[str, list[dict[str, Any]] | None]:
-    """The ``coverages`` of the employee's current member snapshot (Noyo's JSON, carrier included)."""
-
-    async def fetch(ids: list[str]) -> dict[str, Any]:
-        async def one(employee_id: str) -> list[dict[str, Any]] | None:
-            try:
-                snapshot = await s.noyo.get_employee_member_snapshot(employee_id)
-            except NoyoNotFound:
-                return None
-            return list(snapshot.get("coverages") or [])
-
-        return dict(zip(ids, await asyncio.gather(*(s.bounded(one(i)) for i in ids))))
-
-    async def batch(ids: list[str]) -> list[list[dict[str, Any]] | None]:
-        values = await s.read_many(COVERAGES_BY_EMPLOYEE, ids, fetch)
-        return [values.get(i) for i in ids]
-
-    return DataLoader(load_fn=batch)
-
-
 # -- the per-request set ---------------------------------------------------------------------
 
 
@@ -387,13 +348,18 @@ class Loaders:
         self.disconnection_request_by_id = DisconnectionRequestByIdLoader(s)
         self.member_snapshot_by_id = MemberSnapshotByIdLoader(s)
         self.member_snapshot_detail_by_id = MemberSnapshotDetailByIdLoader(s)
-        self.employee_by_id = EmployeeByIdLoader(s)
         self.connections_by_group_id = ConnectionsByGroupIdLoader(s, self.group_connection_by_id)
         self.disconnection_requests_by_group_id = DisconnectionRequestsByGroupIdLoader(
             s, self.disconnection_request_by_id
         )
-        self.enrollments_by_employee_id = EnrollmentsByEmployeeIdLoader(s)
-        self.coverages_by_employee_id = CoveragesByEmployeeIdLoader(s)
+        from .member_loaders import MemberLoaders
+
+        members = MemberLoaders(s)
+        self.employee_by_id = members.employee_by_id
+        self.dependent_by_id = members.dependent_by_id
+        self.dependents_by_employee_id = members.dependents_by_employee_id
+        self.enrollments_by_employee_id = members.enrollments_by_employee_id
+        self.current_snapshot_by_employee_id = members.current_snapshot_by_employee_id
 
     async def _page(
         self,
@@ -466,6 +432,21 @@ class Loaders:
             limit,
             self._source.noyo.list_member_snapshots,
             self.member_snapshot_by_id,
+        )
+
+    async def employees_page(
+        self, params: Mapping[str, Any], offset: int, limit: int
+    ) -> tuple[list[models.Employee], int]:
+        """A group's employees by ``group_id`` and ``name``; returns ``(items, total)``."""
+        return await self._page(
+            LIST_EMPLOYEES,
+            "employee",
+            models.Employee,
+            params,
+            offset,
+            limit,
+            self._source.noyo.list_group_employees,
+            self.employee_by_id,
         )
 
     def prefetch_carriers(self) -> None:

@@ -22,6 +22,8 @@ RESOURCE_TTL_SETTINGS = {
     "snapshot": "gateway_cache_ttl_snapshots",
     "employee": "gateway_cache_ttl_employees",
     "enrollments_by_employee": "gateway_cache_ttl_employees",
+    "dependent": "gateway_cache_ttl_employees",
+    "dependents_by_employee": "gateway_cache_ttl_employees",
     "list": "gateway_cache_ttl_lists",
 }
 

@@ -6,8 +6,9 @@ here, so one place decides what depends on what:
 - ``invalidate_disconnection``: the request's entry, its group's request list (and so the
   group's carrier status), and every disconnection list query (the review queue included);
 - ``invalidate_snapshot``: the snapshot's entries, snapshot list queries (the employee's and the
-  group's), and the employee's member data; after a *new* snapshot (``others_replaced``) every
-  snapshot entry, since older in-flight ones of the employee are now ``replaced``;
+  group's), employee list queries, and the employee's member data (the employee, dependents,
+  enrollments, current state); after a *new* snapshot (``others_replaced``) every snapshot entry,
+  since older in-flight ones of the employee are now ``replaced``;
 - ``invalidate_connection``: the connection's entry and its group's connection list (and so the
   group's carrier status);
 - ``invalidate_group``: the group's entry, group list queries, and the group's connection and
@@ -29,7 +30,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .reads import entity_tag, resource_tag
-from .resources import COVERAGES_BY_EMPLOYEE, LIST_DISCONNECTIONS, LIST_GROUPS, LIST_SNAPSHOTS, SNAPSHOT_DETAIL
+from .resources import (
+    CURRENT_SNAPSHOT_BY_EMPLOYEE,
+    LIST_DISCONNECTIONS,
+    LIST_EMPLOYEES,
+    LIST_GROUPS,
+    LIST_SNAPSHOTS,
+    SNAPSHOT_DETAIL,
+)
 
 logger = logging.getLogger("gateway.cache.invalidation")
 
@@ -85,11 +93,16 @@ def for_disconnection(record: Mapping[str, Any]) -> Invalidation:
 def for_snapshot(record: Mapping[str, Any], *, others_replaced: bool = False) -> Invalidation:
     """What a changed member snapshot makes stale; ``others_replaced`` after a new submission."""
     members = [record.get("employee_id"), *(m.get("id") for m in record.get("created_members") or [])]
-    entities = dict.fromkeys(("employee", "enrollments_by_employee", COVERAGES_BY_EMPLOYEE), members)
+    keyed = ("employee", "enrollments_by_employee", "dependents_by_employee", CURRENT_SNAPSHOT_BY_EMPLOYEE)
+    entities: dict[str, list[Any]] = dict.fromkeys(keyed, members)
+    sent = record.get("member_snapshot") or {}
+    entities["dependent"] = [*members, *(d.get("id") for d in sent.get("dependents") or [])]
     if others_replaced:
-        return Invalidation(_entities(entities), ("snapshot", SNAPSHOT_DETAIL, LIST_SNAPSHOTS))
+        return Invalidation(_entities(entities), ("snapshot", SNAPSHOT_DETAIL, LIST_SNAPSHOTS, LIST_EMPLOYEES))
     ids = [record.get("id")]
-    return Invalidation(_entities({"snapshot": ids, SNAPSHOT_DETAIL: ids, **entities}), (LIST_SNAPSHOTS,))
+    return Invalidation(
+        _entities({"snapshot": ids, SNAPSHOT_DETAIL: ids, **entities}), (LIST_SNAPSHOTS, LIST_EMPLOYEES)
+    )
 
 
 def for_connection(record: Mapping[str, Any]) -> Invalidation:

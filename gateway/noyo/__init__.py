@@ -24,6 +24,7 @@ from .ids import InvalidNoyoId, is_noyo_id
 from .models import (
     Carrier,
     CarrierFulfillmentStatus,
+    Dependent,
     DisconnectionRequest,
     Employee,
     Group,
@@ -45,6 +46,7 @@ __all__ = [
     "USER_AGENT",
     "Carrier",
     "CarrierFulfillmentStatus",
+    "Dependent",
     "DisconnectionRequest",
     "Employee",
     "Group",

@@ -38,6 +38,7 @@ from .errors import (
 from .ids import InvalidNoyoId, is_noyo_id
 from .models import (
     Carrier,
+    Dependent,
     DisconnectionRequest,
     Employee,
     Group,
@@ -402,10 +403,26 @@ class NoyoClient:
     async def get_employee(self, employee_id: str) -> Employee:
         return await self._get(Employee, "/employees/{employee_id}", employee_id=employee_id)
 
-    async def list_group_employees(self, group_id: str, *, offset: int = 0, page_size: int = 20) -> Page[Employee]:
+    async def list_group_employees(
+        self, group_id: str, *, name: str | None = None, offset: int = 0, page_size: int = 20
+    ) -> Page[Employee]:
+        """The group's employees, optionally only those matching ``name`` (Noyo's ``name`` filter;
+        personal data: like every query string, never logged)."""
+        params = {"name": name, **page_params(offset, page_size)}
+        return await self._get(Page[Employee], "/groups/{group_id}/employees", params, group_id=group_id)
+
+    async def list_employee_dependents(
+        self, employee_id: str, *, offset: int = 0, page_size: int = 100
+    ) -> Page[Dependent]:
         return await self._get(
-            Page[Employee], "/groups/{group_id}/employees", page_params(offset, page_size), group_id=group_id
+            Page[Dependent],
+            "/employees/{employee_id}/dependents",
+            page_params(offset, page_size),
+            employee_id=employee_id,
         )
+
+    async def get_dependent(self, dependent_id: str) -> Dependent:
+        return await self._get(Dependent, "/dependents/{dependent_id}", dependent_id=dependent_id)
 
     async def list_employee_enrollments(
         self, employee_id: str, *, include_dependents: bool = True, offset: int = 0, page_size: int = 100

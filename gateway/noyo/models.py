@@ -262,6 +262,15 @@ class Employee(Record):
     location_id: str | None = None
 
 
+class Dependent(Record):
+    """DependentResult."""
+
+    employee_id: str
+    person: Person
+    relationship: str
+    custom_individual_id: str | None = None
+
+
 class IndividualEnrollment(Record):
     """IndividualEnrollmentResult: one member's coverage on one line."""
 

@@ -141,12 +141,16 @@ class ScopedLoaders:
             "member_snapshot_by_id",
             "member_snapshot_detail_by_id",
             "employee_by_id",
+            "dependent_by_id",
         ):
             setattr(self, name, _filtered_loader(scope, getattr(inner, name)))
         for name in ("connections_by_group_id", "disconnection_requests_by_group_id"):
             setattr(self, name, _keyed_loader(scope.allows_group, getattr(inner, name), []))
-        self.enrollments_by_employee_id = _keyed_loader(scope.allows_employee, inner.enrollments_by_employee_id, [])
-        self.coverages_by_employee_id = _keyed_loader(scope.allows_employee, inner.coverages_by_employee_id, None)
+        for name in ("enrollments_by_employee_id", "dependents_by_employee_id"):
+            setattr(self, name, _keyed_loader(scope.allows_employee, getattr(inner, name), []))
+        self.current_snapshot_by_employee_id = _keyed_loader(
+            scope.allows_employee, inner.current_snapshot_by_employee_id, None
+        )
 
     def __getattr__(self, name: str) -> Any:
         if name in self._PASS_THROUGH:
@@ -159,6 +163,11 @@ class ScopedLoaders:
         if not ids:
             return [], 0
         return await self._inner.groups_page({**params, "group_ids": ids}, offset, limit)
+
+    async def employees_page(self, params: Mapping[str, Any], offset: int, limit: int) -> tuple[list[Any], int]:
+        if not await self._scope.allows_group(params.get("group_id")):
+            return [], 0
+        return await self._inner.employees_page(params, offset, limit)
 
     async def disconnection_requests_page(
         self, params: Mapping[str, Any], offset: int, limit: int
@@ -258,6 +267,16 @@ class ScopedNoyo:
     async def list_group_employees(self, group_id: str, **kwargs: Any) -> Any:
         await self._group(group_id)
         return await self._inner.list_group_employees(group_id, **kwargs)
+
+    async def list_employee_dependents(self, employee_id: str, **kwargs: Any) -> Any:
+        await self._employee(employee_id)
+        return await self._inner.list_employee_dependents(employee_id, **kwargs)
+
+    async def get_dependent(self, dependent_id: str) -> Any:
+        record = await self._inner.get_dependent(dependent_id)
+        if not await self._scope.allows_record(record):
+            raise _not_found("Dependent", dependent_id)
+        return record
 
     async def list_employee_enrollments(self, employee_id: str, **kwargs: Any) -> Any:
         await self._employee(employee_id)
