@@ -1,10 +1,13 @@
+from ..members.person import Person
+from .dependents import Dependent
 from .enums import EmploymentStatus, EnrollmentStatus, IndividualType
 from .queries import EmployeeQueries
-from .types import Coverage, CoveredMember, Employee, IndividualEnrollment, Person
+from .types import Coverage, CoveredMember, Employee, IndividualEnrollment
 
 __all__ = [
     "Coverage",
     "CoveredMember",
+    "Dependent",
     "Employee",
     "EmployeeQueries",
     "EmploymentStatus",

@@ -14,6 +14,8 @@ from gateway.noyo import models
 
 from ..disconnections.enums import DisconnectionStatus
 from ..disconnections.types import DisconnectionRequest
+from ..employees.queries import SEARCH_DESCRIPTION, group_employees
+from ..employees.types import Employee
 from ..node import by_loader, noyo_id_field
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate_list
 from ..scalars import from_epoch, optional_id
@@ -97,6 +99,21 @@ class Group(relay.Node):
         if status is not None:
             requests = [r for r in requests if r.status == status.value]
         return paginate_list(requests, PageArgs(first, after, last, before), DisconnectionRequest.from_model)
+
+    @strawberry.field(
+        description="The group's employees in Noyo's list order, each with `person`, `employment` and "
+        "`dependents`: the way to find the employee to work on."
+    )
+    async def employees(
+        self,
+        info: Info,
+        search: Annotated[str | None, strawberry.argument(description=SEARCH_DESCRIPTION)] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
+    ) -> Connection[Employee]:
+        return await group_employees(info, str(self.id), search, PageArgs(first, after, last, before))
 
     @strawberry.field(description="How many of the group's disconnection requests wait for a decision (NEEDS_REVIEW).")
     async def needs_attention(self, info: Info) -> int:

@@ -23,6 +23,10 @@ REACHED_BY = {
         "{ memberSnapshots(first: 1) { nodes { employee { id noyoId } } } }",
         lambda d: d["memberSnapshots"]["nodes"][0]["employee"],
     ),
+    "Dependent": (
+        "{ memberSnapshots(first: 20) { nodes { employee { dependents { id noyoId } } } } }",
+        lambda d: next(dep for n in d["memberSnapshots"]["nodes"] for dep in n["employee"]["dependents"]),
+    ),
     "GroupCarrierConnection": (
         "{ groups(first: 1) { nodes { connections { id noyoId } } } }",
         lambda d: d["groups"]["nodes"][0]["connections"][0],

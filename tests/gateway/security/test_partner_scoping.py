@@ -12,6 +12,8 @@ from collections import Counter
 
 import pytest
 
+from gateway.schema.ids import global_id
+
 from .support import bearer, codes, post, upstream_calls
 
 GROUP = "query($id: ID!) { group(id: $id) { id: noyoId name } }"
@@ -201,3 +203,36 @@ async def test_partner_requesting_disconnection_of_another_group_gets_not_found(
     assert len(world.state.disconnections) == before
     assert "POST /api/v1/group_disconnection_requests" not in await upstream_calls(hooks)
     assert codes(body) == []
+
+
+MEMBERS = """query($id: ID!, $group: ID!) {
+  employee(id: $id) { id: noyoId dependents { id noyoId } currentSnapshot { employee { id } } coverages { planId } }
+  group(id: $group) { employees(first: 100) { totalCount nodes { id: noyoId } } }
+}"""
+DEPENDENT = "query($id: ID!) { node(id: $id) { ... on Dependent { noyoId } } }"
+
+
+async def test_member_data_follows_the_scope(client, world, partner_a, admin):
+    # given: an employee of group A and one of group B, each with a dependent (the admin warms the cache)
+    def with_dependents(group_id):
+        return next(e for e in sorted(world.state.employees) if world.state.employees[e]["group_id"] == group_id
+                    and len(world.state.family_of(e)) > 1)
+
+    mine, theirs = with_dependents(world.a), with_dependents(world.b)
+    for employee, group in ((mine, world.a), (theirs, world.b)):
+        warm = (await post(client, MEMBERS, {"id": employee, "group": group}, headers=admin)).json()
+        assert warm["data"]["employee"]["dependents"], warm
+
+    # when: partner A reads both families
+    own = (await post(client, MEMBERS, {"id": mine, "group": world.a}, headers=partner_a)).json()
+    other = (await post(client, MEMBERS, {"id": theirs, "group": world.b}, headers=partner_a)).json()
+    dependent = world.state.family_of(theirs)[1]
+    node = (await post(client, DEPENDENT, {"id": global_id("Dependent", dependent)}, headers=partner_a)).json()
+
+    # then: its own family in full, the other one as if it did not exist
+    assert "errors" not in own, own
+    assert own["data"]["employee"]["currentSnapshot"]["employee"]["id"] == mine
+    assert {d["noyoId"] for d in own["data"]["employee"]["dependents"]} == set(world.state.family_of(mine)[1:])
+    assert mine in {n["id"] for n in own["data"]["group"]["employees"]["nodes"]}
+    assert other["data"] == {"employee": None, "group": None}
+    assert node["data"] == {"node": None}
