@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from strawberry.utils.str_converters import to_camel_case
 
 from .support import data, world
@@ -184,3 +186,21 @@ async def test_enrolled_members_resolve_to_their_person_and_dependent(gql, emula
         "GET /api/v1/employees/{employee_id}/member_snapshot": 1,
         "GET /api/v1/employees/{employee_id}/dependents": 1,
     }
+
+
+async def test_values_this_gateway_does_not_know_are_null_and_logged_without_the_value(gql, emulator_app, caplog):
+    # given: Noyo sends an empty marital status (as its own example does) and a sex value added later
+    state = world(emulator_app)
+    record = a_full_family(state)
+    record["person"]["marital_status"] = ""
+    record["person"]["sex"] = "Q-new-value"
+    caplog.set_level(logging.DEBUG)
+
+    # when
+    person = data(await gql(MEMBER, {"id": record["id"]}))["employee"]["person"]
+
+    # then: those are null, the rest is served; the log names the enum, never the value
+    assert person["maritalStatus"] is None and person["sex"] is None
+    assert person["lastName"] == record["person"]["last_name"]
+    assert any("Sex" in r.getMessage() for r in caplog.records)
+    assert not any("Q-new-value" in r.getMessage() for r in caplog.records)
