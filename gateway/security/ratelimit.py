@@ -53,9 +53,9 @@ class RateLimiter(Protocol):
 class MemoryRateLimiter:
     """Fixed windows in this process's memory; old windows are dropped as time moves on."""
 
-    def __init__(self, rate: Rate, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, rate: Rate, clock: Callable[[], float] | None = None) -> None:
         self.rate = rate
-        self.clock = clock
+        self.clock = clock or time.time  # wall clock: replicas agree on the window
         self._window = -1
         self._counts: dict[str, int] = {}
 
@@ -75,11 +75,11 @@ class MemoryRateLimiter:
 class RedisRateLimiter:
     """Fixed windows in Redis shared by every replica: ``INCR`` the window's key, ``EXPIRE`` it once."""
 
-    def __init__(self, rate: Rate, url: str, prefix: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, rate: Rate, url: str, prefix: str, clock: Callable[[], float] | None = None) -> None:
         from redis import asyncio as aioredis
 
         self.rate = rate
-        self.clock = clock
+        self.clock = clock or time.time  # wall clock: replicas agree on the window
         self.prefix = prefix
         self.redis = aioredis.from_url(url)
 

@@ -205,3 +205,18 @@ def upstream_counts(hooks: httpx.AsyncClient) -> Callable[..., Any]:
         return {k: v for k, v in counts.items() if k != TOKEN_PATH}
 
     return read
+
+
+@pytest.fixture
+def one_rate_window(monkeypatch: pytest.MonkeyPatch) -> float:
+    """Freeze the rate limiters' wall clock (of gateways started after this) in the middle of the
+    current minute, so a test's requests fall in one window however slowly the machine runs
+    them (a window boundary would otherwise reset the count now and then)."""
+    import time
+    import types
+
+    from gateway.security import ratelimit
+
+    frozen = (time.time() // 60) * 60 + 30
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: frozen))
+    return frozen

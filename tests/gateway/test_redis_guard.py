@@ -31,7 +31,7 @@ async def test_a_slow_operation_fails_after_the_timeout():
     started = loop.time()
     with pytest.raises(RedisUnavailable):
         await guard.run(lambda: asyncio.sleep(5))
-    assert loop.time() - started < 1.0
+    assert loop.time() - started < 2.5  # cut long before the operation's 5 s, however loaded the machine
 
 
 async def test_failures_open_the_circuit_and_later_calls_fail_at_once():

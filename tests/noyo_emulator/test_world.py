@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -42,10 +42,41 @@ def test_another_seed_gives_another_world() -> None:
     assert [g["name"] for g in first.groups.values()] != [g["name"] for g in other.groups.values()]
 
 
-def test_populate_is_fast() -> None:
-    started = time.perf_counter()
-    build(1234)
-    assert time.perf_counter() - started < 0.3
+RECORD_TABLES = ("carriers", "groups", "connections", "employees", "dependents",
+                 "group_enrollments", "enrollments", "disconnections", "snapshots")
+
+
+def build_counting_calls(seed: int) -> tuple[int, int]:
+    """(function calls, Python's and C's, made by one build; records built)."""
+    calls = 0
+
+    def count(frame, event, arg) -> None:
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        state = build(seed)
+    finally:
+        sys.setprofile(None)
+    return calls, sum(len(getattr(state, name)) for name in RECORD_TABLES)
+
+
+def test_populate_does_bounded_work_per_record(monkeypatch) -> None:
+    # Every test builds a world, so building must stay cheap. Its time is measured in
+    # `python -m bench world`; here, the work: function calls per record built.
+    # given: the world at half its size, and at its size
+    monkeypatch.setattr(world, "GROUP_COUNT", world.GROUP_COUNT // 2)
+    small_calls, small_records = build_counting_calls(1234)
+    monkeypatch.undo()
+    calls, records = build_counting_calls(1234)
+
+    # then: a few dozen calls per record (about 40 now), and no more per record in the bigger
+    # world (nothing scans what was built so far for each new record)
+    assert records > small_records
+    assert calls / records <= 60
+    assert calls / records <= 1.1 * small_calls / small_records
 
 
 def test_required_counts(state: State) -> None:

@@ -50,8 +50,8 @@ async def test_an_event_id_is_accepted_once_and_handed_out_once(intakes, cache_u
 @pytest.mark.redis
 async def test_an_event_taken_by_a_replica_that_stopped_is_processed_by_another(redis_url, cache_namespace):
     # given replica A took an event and stopped before finishing it
-    a = RedisIntake(redis_url, namespace=cache_namespace, claim_idle=0.3)
-    b = RedisIntake(redis_url, namespace=cache_namespace, claim_idle=0.3)
+    a = RedisIntake(redis_url, namespace=cache_namespace, claim_idle=1.0)
+    b = RedisIntake(redis_url, namespace=cache_namespace, claim_idle=1.0)
     await a.start()
     await b.start()
     try:
@@ -60,12 +60,12 @@ async def test_an_event_taken_by_a_replica_that_stopped_is_processed_by_another(
         await a.close()
         # when B asks before the claim timeout, then it gets nothing yet
         assert await b.take(1, 0.05) == []
-        await asyncio.sleep(0.35)
         # when the claim timeout has passed, then B gets it, counted as a second delivery
-        (again,) = await b.take(1, 0.05)
+        (again,) = await eventually(lambda: b.take(1, 0.05), seconds=10)
         assert (again.entry_id, again.message, again.deliveries) == (taken.entry_id, {"id": "evt-9"}, 2)
         await b.ack(again)
-        await asyncio.sleep(0.35)
+        # then, acknowledged, it is not handed out again once another claim timeout has passed
+        await asyncio.sleep(1.1)
         assert await b.take(1, 0.05) == []
     finally:
         await b.close()

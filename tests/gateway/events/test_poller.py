@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import time
 
 import pytest
 
@@ -53,12 +53,14 @@ async def test_one_replica_holds_the_poll_lease_at_a_time(redis_url, cache_names
     await a.start()
     await b.start()
     try:
-        assert await a.lease(LEASE, "a", 0.3) is True
-        assert await b.lease(LEASE, "b", 0.3) is False
-        assert await a.lease(LEASE, "a", 0.3) is True  # renewed by its holder
-        await asyncio.sleep(0.4)
-        assert await b.lease(LEASE, "b", 0.3) is True  # the holder stopped renewing: taken over
-        assert await a.lease(LEASE, "a", 0.3) is False
+        assert await a.lease(LEASE, "a", 2.0) is True
+        assert await b.lease(LEASE, "b", 2.0) is False
+        renewed = time.monotonic()
+        assert await a.lease(LEASE, "a", 2.0) is True  # renewed by its holder
+        # the holder stopped renewing: taken over once the lease ran out, not before
+        assert await eventually(lambda: b.lease(LEASE, "b", 2.0), seconds=10)
+        assert time.monotonic() - renewed >= 1.9
+        assert await a.lease(LEASE, "a", 2.0) is False
     finally:
         await a.close()
         await b.close()

@@ -79,7 +79,7 @@ async def test_a_paused_redis_costs_reads_nothing_and_refuses_keyed_writes(own_r
         assert result["createDisconnectionRequest"]["errors"] == []
 
 
-async def test_rate_limits_fall_back_to_a_local_limiter(own_redis, emulator_app, cache_namespace):
+async def test_rate_limits_fall_back_to_a_local_limiter(own_redis, emulator_app, cache_namespace, one_rate_window):
     settings = settings_on(own_redis.url, cache_namespace, gateway_rate_limit="3/minute")
     async with running_gateway(settings, emulator_app) as (_, client):
         own_redis.pause()

@@ -216,10 +216,10 @@ async def test_retry_after_is_capped_by_the_backoff_maximum(cache_namespace):
         # when
         result, elapsed = await timed(r.gql(GROUP, {"id": group_id}))
 
-        # then
+        # then: it did not wait Noyo's minute
         assert data(result)["group"]["id"] == group_id
         assert (await r.counts())[GROUPS_PATH] == 2
-        assert elapsed < 1.0
+        assert elapsed < 10.0
 
 
 @pytest.mark.parametrize("attempts", [1, 3])
@@ -292,9 +292,9 @@ async def test_a_write_refused_for_an_expired_token_is_sent_again_once(cache_nam
 
 async def test_slow_upstream_hits_the_read_timeout(cache_namespace):
     # given: a real socket (so httpx's read timeout applies), 0.2 s to read, two attempts,
-    # and Noyo taking 0.6 s on every group call
+    # and Noyo taking 1.5 s on every group call
     async with rig(cache_namespace, socket=True, noyo_read_timeout=0.2, noyo_read_max_attempts=2) as r:
-        await r.fault("/api/v1/groups", latency_ms=600)
+        await r.fault("/api/v1/groups", latency_ms=1500)
 
         # when
         result, elapsed = await timed(r.gql(GROUP, {"id": r.group_ids()[0]}))
@@ -304,7 +304,7 @@ async def test_slow_upstream_hits_the_read_timeout(cache_namespace):
         assert error_codes(result) == ["UPSTREAM_TIMEOUT"]
         assert_no_internals(result)
         assert (await r.counts())[GROUPS_PATH] == 2
-        assert elapsed < 1.0
+        assert elapsed < 1.5  # both attempts together took less than one of Noyo's answers
 
 
 async def test_slow_upstream_hits_the_overall_deadline(cache_namespace):
@@ -319,7 +319,7 @@ async def test_slow_upstream_hits_the_overall_deadline(cache_namespace):
         assert result["data"] == {"group": None}
         assert error_codes(result) == ["UPSTREAM_TIMEOUT"]
         assert (await r.counts())[GROUPS_PATH] == 1
-        assert elapsed < 1.5
+        assert elapsed < 2.0  # less than Noyo's answer: the deadline cut it
 
 
 # -- partial failure ------------------------------------------------------------------------

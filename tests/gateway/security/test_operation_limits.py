@@ -64,10 +64,10 @@ async def test_exponential_fragment_chain_is_analysed_quickly(client, auth):
     fragments += [f"fragment F{i} on Query {{ ...F{i - 1} ...F{i - 1} }}" for i in range(1, 41)]
     query = "query { ...F40 }\n" + "\n".join(fragments)
 
-    # then: it is answered in well under a second, as the single field it is
+    # then: it is answered in seconds at most (a re-walk per spread would take hours), as the single field it is
     started = time.monotonic()
     body = (await post(client, query, headers=auth)).json()
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10
     assert "errors" not in body, body
     assert body["extensions"]["cost"] == 1 + 20 * 1
 
@@ -146,7 +146,7 @@ async def test_slow_request_times_out_with_a_clear_error(secure, auth, hooks):
     async with secure(gateway_request_timeout=0.3) as client:
         started = time.monotonic()
         response = await post(client, "{ carriers { id } }", headers=auth)
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 2.0  # cut before Noyo's answer: it never waited for it
     assert response.status_code == 504
     body = response.json()
     assert codes(body) == ["TIMEOUT"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import pytest
+from redis import asyncio as aioredis
 
 from tests.gateway.conftest import running_gateway
 
@@ -21,7 +22,7 @@ def assert_limited(response) -> None:
     assert body["errors"][0]["extensions"]["retryAfter"] == int(response.headers["retry-after"])
 
 
-async def test_rate_limit_in_memory_is_per_principal(secure, token):
+async def test_rate_limit_in_memory_is_per_principal(secure, token, one_rate_window):
     # given: 3 requests a minute
     async with secure(gateway_rate_limit="3/minute") as client:
         alice, bob = bearer(token(sub="alice")), bearer(token(sub="bob"))
@@ -35,9 +36,13 @@ async def test_rate_limit_in_memory_is_per_principal(secure, token):
 
 
 @pytest.mark.redis
-async def test_rate_limit_in_redis_is_shared_by_replicas(redis_url, cache_namespace, emulator_app, token):
-    # given: two gateway replicas on one Redis, 3 requests a minute
-    settings = security_settings(cache_namespace, gateway_cache_url=redis_url, gateway_rate_limit="3/minute")
+async def test_rate_limit_in_redis_is_shared_by_replicas(redis_url, cache_namespace, emulator_app, token,
+                                                         one_rate_window):
+    # given: two gateway replicas on one Redis, 3 requests a minute; all requests in one window
+    # (frozen clock), and Redis given time enough on a loaded machine not to hand over to each
+    # replica's local fallback limiter
+    settings = security_settings(cache_namespace, gateway_cache_url=redis_url, gateway_rate_limit="3/minute",
+                                 gateway_redis_timeout=5.0)
     alice = bearer(token(sub="alice"))
     async with contextlib.AsyncExitStack() as stack:
         _, one = await stack.enter_async_context(running_gateway(settings, emulator_app))
@@ -45,6 +50,13 @@ async def test_rate_limit_in_redis_is_shared_by_replicas(redis_url, cache_namesp
         # when: alice alternates between them
         statuses = [(await post(c, QUERY, headers=alice)).status_code for c in (one, two, one)]
         fourth = await post(two, QUERY, headers=alice)
-    # then: the replicas counted together
+    # then: the replicas counted together, in Redis
     assert statuses == [200, 200, 200]
     assert_limited(fourth)
+    assert int(fourth.headers["retry-after"]) == 30
+    redis = aioredis.from_url(redis_url)
+    try:
+        keys = [key async for key in redis.scan_iter(f"{cache_namespace}:ratelimit:*")]
+        assert [int(await redis.get(key)) for key in keys] == [4]
+    finally:
+        await redis.aclose()
