@@ -284,3 +284,11 @@ async def test_snapshot_after_a_completed_disconnection_is_not_connected_there(g
     fulfillment = {f["carrierId"]: f["status"] for f in result["memberSnapshot"]["fulfillment"]}
     assert fulfillment[carrier_id] == "NOT_CONNECTED"
     assert fulfillment[family["carrier_ids"][1]] != "NOT_CONNECTED"
+    # and the typed warnings say which carrier is not connected, beside Noyo's text
+    details = payload(await gql(
+        "query($id: ID!) { memberSnapshot(id: $id) { warningDetails { code carrierId message } } }",
+        {"id": result["memberSnapshot"]["id"]},
+    ), "memberSnapshot")["warningDetails"]
+    idle = [d for d in details if d["code"] == "CARRIER_NOT_CONNECTED"]
+    assert [d["carrierId"] for d in idle] == [carrier_id]
+    assert idle[0]["message"] in result["memberSnapshot"]["warnings"]
