@@ -24,6 +24,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 logger = logging.getLogger("gateway.events.intake")
 
 GROUP = "pipeline"
@@ -186,7 +188,7 @@ class RedisIntake(Intake):
                     await client.aclose()
 
     async def accept(self, key: str, message: dict[str, Any]) -> bool:
-        payload = json.dumps(message, separators=(",", ":"))
+        payload = orjson.dumps(message)
         try:
             added = await self._script(keys=[self._seen_prefix + key, self.stream], args=[self.dedupe_seconds, payload])
         except Exception as exc:

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+import orjson
 
 from gateway.cache import invalidation
 
@@ -40,7 +39,10 @@ class EventRuntime:
         )
         self.pipeline = EventPipeline(noyo, cache, bus, settings, metrics=metrics)
         self.worker = EventWorker(
-            self.intake, self.pipeline, max_attempts=settings.gateway_event_max_attempts, metrics=metrics
+            self.intake,
+            self.pipeline,
+            max_attempts=settings.gateway_event_max_attempts,
+            metrics=metrics,
         )
         secrets = settings.webhook_secrets
         self.receiver = (
@@ -72,13 +74,25 @@ class EventRuntime:
             self._stop_listening()
 
 
-async def webhook_endpoint(request: Request) -> Response:
-    """The route's endpoint: the running replica's receiver."""
-    services = getattr(request.app.state, "services", None)
-    events = getattr(services, "events", None)
-    if events is None or events.receiver is None:
-        return JSONResponse({"status": "unavailable", "message": "Webhooks are not configured."}, status_code=503)
-    return await events.receiver(request)
+_UNCONFIGURED = orjson.dumps({"status": "unavailable", "message": "Webhooks are not configured."})
+
+
+class WebhookEndpoint:
+    """The route's endpoint (plain ASGI, as Starlette mounts any non-function): the running
+    replica's receiver."""
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        services = getattr(scope["app"].state, "services", None)
+        events = getattr(services, "events", None)
+        if events is None or events.receiver is None:
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(_UNCONFIGURED)).encode())]
+            await send({"type": "http.response.start", "status": 503, "headers": headers})
+            await send({"type": "http.response.body", "body": _UNCONFIGURED})
+            return
+        await events.receiver(scope, receive, send)
+
+
+webhook_endpoint = WebhookEndpoint()
 
 
 __all__ = ["EventRuntime", "webhook_endpoint"]

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 
 class WebhookRejected(Exception):
@@ -96,7 +97,7 @@ class Event:
 def parse_event(body: bytes) -> Event:
     """The envelope of a verified body; ``WebhookRejected("malformed", 400)`` when it is not one."""
     try:
-        payload = json.loads(body)
+        payload = orjson.loads(body)
         event, data = payload["event"], payload["data"]
         values = (event["id"], event["type"], data["id"])
     except (ValueError, TypeError, KeyError):
