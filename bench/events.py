@@ -1,6 +1,6 @@
 """Noyo events across two replicas: webhook acknowledgement, event-to-invalidation, event-to-subscriber.
 
-``python -m bench events [--rate 200] [--events 1200] [--health-rate 50] [--flood 0]``
+``python -m bench events [--rate 50] [--events 600] [--health-rate 50] [--flood 0]``
 
 One run: the emulator (``--latency-ms`` per upstream request), two gateway replicas (``noyo-gateway
 serve``: uvicorn, uvloop, httptools, the access log on) and the load generator
@@ -279,8 +279,8 @@ async def _phase(label: str, plan: dict[str, Any], bus: Bus, meter: CpuMeter, re
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench events", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rate", type=float, default=200, help="deliveries per second offered (open loop)")
-    parser.add_argument("--events", type=int, default=1200, help="events of the open-loop phase")
+    parser.add_argument("--rate", type=float, default=50, help="deliveries per second offered (open loop)")
+    parser.add_argument("--events", type=int, default=600, help="events of the open-loop phase")
     parser.add_argument("--health-rate", type=float, default=50, help="GET /healthz probes per second")
     parser.add_argument("--flood", type=int, default=0, metavar="N", help="add a closed-loop phase of N senders")
     parser.add_argument("--flood-events", type=int, default=300, help="events of the flood phase")
