@@ -99,8 +99,9 @@ def _caller(principal: Any) -> str | None:
 class AccessLogMiddleware:
     """Writes the access line once the response is sent (see the module docstring)."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, *, status_noted: bool = False) -> None:
         self.app = app
+        self.status_noted = status_noted  # the layer inside sets ``record.status`` on the response's start
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -117,7 +118,8 @@ class AccessLogMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, observed)
+            # the security layer inside notes the status itself: no wrapper of every send then
+            await self.app(scope, receive, send if self.status_noted else observed)
         except BaseException:
             record.status = record.status or 500
             raise

@@ -203,7 +203,7 @@ def create_app(
 
     def layers(inner: Any) -> Any:
         security = SecurityMiddleware(inner, settings=settings, authenticator=authenticator, limiter=limiter)
-        return TracingMiddleware(AccessLogMiddleware(security))
+        return TracingMiddleware(AccessLogMiddleware(security, status_noted=True))
 
     edge = Middleware(_Edge, layers=layers, path="/graphql", endpoint=graphql)
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[edge])

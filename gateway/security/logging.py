@@ -94,6 +94,7 @@ def _stamp(record: logging.LogRecord) -> logging.LogRecord:
     except Exception:  # noqa: BLE001 - a broken format string must not break logging
         message = str(record.msg)
     record.msg, record.args = redact(message), None
+    record.redacted = record.msg  # while msg is this very string, formatters need not redact it again
     if record.exc_info and record.exc_info[1] is not None:
         record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
         record.exc_info = None  # formatters use the redacted exc_text
@@ -136,7 +137,19 @@ def quick_record(logger: logging.Logger, level: int, message: str, **attributes:
 
 
 _PER_RECORD = frozenset(
-    {"msg", "args", "created", "msecs", "relativeCreated", "request_id", "trace_id", "span_id", "exc_info", "exc_text"}
+    {
+        "msg",
+        "args",
+        "created",
+        "msecs",
+        "relativeCreated",
+        "request_id",
+        "trace_id",
+        "span_id",
+        "exc_info",
+        "exc_text",
+        "redacted",
+    }
 )
 
 
@@ -167,7 +180,9 @@ class JsonFormatter(logging.Formatter):
             "time": None if isinstance(access, dict) else self._time(record),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": record.msg
+            if record.__dict__.get("redacted") is record.msg and not record.args
+            else redact(record.getMessage()),
         }
         if isinstance(access, dict):  # gateway.access: the request's fields, built without PHI
             entry.update(access)

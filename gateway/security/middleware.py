@@ -25,6 +25,7 @@ import os
 from typing import Any
 
 from gateway.access_log import PRINCIPAL_SCOPE_KEY, REQUEST_ID_SCOPE_KEY, annotate
+from gateway.tracing import RECORD_SCOPE_KEY
 
 from .authn import AuthenticationError, Authenticator
 from .deadlines import Deadlines
@@ -43,12 +44,19 @@ class _BodyTooLarge(Exception):
     pass
 
 
+_RANDOM = bytearray()  # os.urandom bytes not used yet: one system call per 256 request ids
+
+
 def _request_id(raw: bytes | None) -> str:
     if raw:
         value = raw.decode("latin-1")
         if len(value) <= 128 and value.isprintable() and value.strip() == value and value:
             return value
-    return os.urandom(16).hex()  # as random as uuid4().hex, a fraction of its cost
+    if not _RANDOM:
+        _RANDOM.extend(os.urandom(4096))
+    generated = _RANDOM[-16:].hex()  # as random as uuid4().hex, a fraction of its cost
+    del _RANDOM[-16:]
+    return generated
 
 
 def _json_type(content_type: bytes) -> bool:
@@ -103,11 +111,14 @@ class SecurityMiddleware:
         scope[REQUEST_ID_SCOPE_KEY] = request_id
         token = request_id_var.set(request_id)
         started = False
+        record = scope.get(RECORD_SCOPE_KEY)  # the access log's, when it runs around this layer
 
         async def send_with_id(message: dict[str, Any]) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if record is not None:
+                    record.status = message["status"]
                 given = message.get("headers") or ()
                 if any(k.lower() == REQUEST_ID_HEADER for k, _ in given):
                     given = [(k, v) for k, v in given if k.lower() != REQUEST_ID_HEADER]

@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 _RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour|day)s?\s*$")
@@ -25,8 +25,9 @@ class Rate:
     period: int  # seconds
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(NamedTuple):
+    """One hit's answer (a tuple: made on every request)."""
+
     allowed: bool
     remaining: int
     retry_after: int  # seconds until the window resets (0 when allowed)

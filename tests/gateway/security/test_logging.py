@@ -104,3 +104,22 @@ def test_redaction_safety_net():
     cleaned = redact(line)
     for secret in (*SECRETS, "abc.def.ghi", "eyJhbGciOi"):
         assert secret not in cleaned
+
+
+def test_the_json_line_redacts_a_message_changed_after_the_record_was_made():
+    from gateway.security.logging import JsonFormatter, install_redaction, quick_record
+
+    # given: records made by the redacting factory (as usual, and the access line's quick way)
+    install_redaction()
+    logger = logging.getLogger("gateway.test.redaction")
+    made = logger.makeRecord(logger.name, logging.INFO, __file__, 1, f"ssn {SSN}", (), None)
+    quick = quick_record(logger, logging.INFO, f"GET /x/{SSN} 200 1.0ms", access={"path": "/x"})
+    formatter = JsonFormatter()
+    assert SSN not in formatter.format(made) and SSN not in formatter.format(quick)
+
+    # when: something (a filter, a handler) puts PHI into the message afterwards
+    made.msg = f"born {DOB}, ssn {SSN}"
+
+    # then: the line is redacted all the same
+    line = formatter.format(made)
+    assert SSN not in line and DOB not in line and "[SSN]" in line
