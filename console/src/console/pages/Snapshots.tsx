@@ -1,9 +1,11 @@
-/** Member snapshots, newest first, by status; and one snapshot's outcome at each carrier. */
+/** Member snapshots, newest first, by status; and one snapshot's outcome: each carrier's fulfillment, the
+ * coverages it left out, and Noyo's warnings and errors. */
 import { useId } from 'react';
 import { SnapshotOutcomeDocument, SnapshotsDocument, type MemberSnapshotStatus } from '../../gql/graphql';
 import { DateText, Empty, ErrorList, Freshness, Loading, PageTitle, PersonName, Status } from '../components';
 import { liveText, useLiveQuery } from '../live';
 import { Link, navigate, type Location } from '../router';
+import { Messages, OmittedCoverages } from './SnapshotOutcomeTables';
 
 const STATUSES: MemberSnapshotStatus[] = ['SUBMITTED', 'PROCESSING', 'COMPLETED', 'REPLACED', 'CANCELED'];
 
@@ -83,22 +85,27 @@ export function SnapshotPage({ id }: { id: string }) {
               <table className="fulfillment">
                 <thead><tr><th scope="col">Carrier</th><th scope="col">Status</th><th scope="col">Errors</th></tr></thead>
                 <tbody>
-                  {snapshot.fulfillment.map((entry) => (
-                    <tr key={entry.carrierId}>
-                      <td>{entry.carrier?.displayName ?? entry.carrierId}</td>
-                      <td><Status value={entry.status} /></td>
-                      <td>{entry.errors.length ? <ul>{entry.errors.map((error, index) => <li key={index}>{error}</li>)}</ul> : <span className="muted">None</span>}</td>
-                    </tr>
-                  ))}
+                  {snapshot.fulfillment.map((entry) => {
+                    const errors = new Set(entry.errorDetails.map((detail) => detail.message)).size;
+                    return (
+                      <tr key={entry.carrierId}>
+                        <td>{entry.carrier?.displayName ?? entry.carrierId}</td>
+                        <td><Status value={entry.status} /></td>
+                        <td>{errors ? `${errors} (listed under Warnings and errors)` : <span className="muted">None</span>}</td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             ) : <Empty>No carrier is involved yet.</Empty>}
           </section>
-          <section aria-labelledby="warnings-title">
-            <h2 id="warnings-title">Warnings and omitted coverages</h2>
-            {snapshot.warnings.length ? (
-              <ul className="warnings">{snapshot.warnings.map((warning, index) => <li key={index}>{warning}</li>)}</ul>
-            ) : <Empty>Noyo raised no warning and left no coverage out.</Empty>}
+          <section aria-labelledby="omitted-title">
+            <h2 id="omitted-title">Omitted coverages</h2>
+            <OmittedCoverages snapshot={snapshot} />
+          </section>
+          <section aria-labelledby="messages-title">
+            <h2 id="messages-title">Warnings and errors</h2>
+            <Messages snapshot={snapshot} />
           </section>
         </>
       ) : null}
