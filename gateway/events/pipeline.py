@@ -5,7 +5,9 @@ event the pipeline refetches the record through the normal Noyo client (so the l
 wins whatever the delivery order), refreshes its cache entry, invalidates everything derived
 from it through ``gateway.cache.invalidation`` (shared with the write path), and publishes one
 ``Change`` on the bus's ``CHANGES`` channel. Events of one record are processed one at a time
-in a replica, so a slow refetch never overwrites a later one.
+in a replica; across replicas they are not, so a refetch that answered with an older state than
+the cache now holds (another replica refetched after the record changed, and wrote first) never
+overwrites it: the entry is compared on Noyo's ``modified`` just before the write (``_older``).
 
 Event types (``EVENT_KINDS``): disconnection requests, member snapshots (status and per-carrier
 fulfillment), groups and group connection requests (Noyo's group connections). The poller feeds
@@ -108,6 +110,15 @@ def kind_of(message: Mapping[str, Any]) -> Kind | None:
     return KINDS.get(str(name)) if name else None
 
 
+def _older(record: Mapping[str, Any], cached: Mapping[str, Any] | None) -> bool:
+    """True when ``cached`` is a later state of the record than ``record`` (Noyo's ``modified``,
+    epoch seconds; records without it, or of the same second, cannot be ordered and are written)."""
+    if cached is None:
+        return False
+    new, old = record.get("modified"), cached.get("modified")
+    return isinstance(new, int) and isinstance(old, int) and old > new
+
+
 def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json", exclude_unset=True) if hasattr(model, "model_dump") else dict(model)
 
@@ -178,11 +189,18 @@ class EventPipeline:
             record: dict[str, Any] | None = _dump(await kind.fetch(self.noyo, record_id))
         except NoyoNotFound:
             record = None
+        current = await self._entry(kind.resource, record_id) if record is not None else None
         await kind.invalidate(self.cache, record or previous or {"id": record_id}, bus=self.bus)
-        if record is not None:
+        if record is not None and not _older(record, current):
             ttl = getattr(self.settings, kind.ttl_setting, None)
             await self.cache.set(kind.resource, record_id, record, ttl)
+        elif record is not None:
+            logger.info("refetched %s %s is older than the cached one: not written", kind.name, record_id)
         return previous, record
+
+    async def _entry(self, resource: str, record_id: str) -> dict[str, Any] | None:
+        entry = await self.cache.get(resource, record_id)
+        return entry.value if entry is not None and isinstance(entry.value, dict) else None
 
     async def _cached(self, kind: Kind, record_id: str) -> dict[str, Any] | None:
         for resource in (kind.resource, *kind.also_cached_as):

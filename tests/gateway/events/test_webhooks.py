@@ -231,3 +231,24 @@ async def test_a_failing_refetch_is_retried_then_counted_as_failed(emulator_app,
         assert await eventually(lambda: failed() == 1, seconds=10)
         assert await gw.no_change(0.3)
         assert gw.metric("noyo_gateway_events_processed_total", kind="disconnection_request", source="webhook") == 1
+
+
+async def test_a_refetch_older_than_the_cached_record_never_overwrites_it(gw, hooks, emulator_app):
+    # given another replica already cached a later state of the record (refetched after it changed)
+    record = next(iter(emulator_app.state.emulator.disconnections.values()))
+    later = {**record, "modified": record["modified"] + 60, "version": "later-version", "status": "completed"}
+    await gw.services.cache.set("disconnection", record["id"], later)
+    # when this replica's refetch answers with the older state Noyo had when it asked
+    await hooks.post("/__emulator/webhooks/emit", json={"type": "group_disconnection_request.status_change",
+                                                        "id": record["id"]})
+    change = await gw.next_change()
+    assert change.record["modified"] == record["modified"]
+    # then the cache never holds the older state (the next read refetches)
+    entry = await gw.services.cache.get("disconnection", record["id"])
+    assert entry is None or entry.value["version"] == "later-version"
+    # and a refetch at least as new as the cached entry is written as before
+    await gw.services.cache.set("disconnection", record["id"], {**record, "modified": record["modified"] - 60})
+    await hooks.post("/__emulator/webhooks/emit", json={"type": "group_disconnection_request.status_change",
+                                                        "id": record["id"]})
+    await gw.next_change()
+    assert (await gw.services.cache.get("disconnection", record["id"])).value["version"] == record["version"]
