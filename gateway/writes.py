@@ -22,7 +22,7 @@ import enum
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from gateway.idempotency import (
@@ -85,6 +85,10 @@ class WriteError:
     field: Path | None = None
     current_version: str | None = None
     records: tuple[str, ...] = ()  # OUTCOME_UNKNOWN: the records to check
+
+    def at(self, path: Path) -> WriteError:
+        """The same refusal, pointed at the input ``path``; everything else kept."""
+        return replace(self, field=path)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -202,7 +206,7 @@ def pointed(
                 else by_code.get(error.code)
             )
             if path is not None:
-                error = WriteError(error.code, error.message, path, error.current_version, error.records)
+                error = error.at(path)
         errors.append(error)
     outcome.errors = errors
     return outcome

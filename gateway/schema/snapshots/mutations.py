@@ -69,9 +69,9 @@ def _point(outcome: Outcome, body: dict[str, Any]) -> Outcome:
         if error.field is None and error.code == ErrorCode.NOT_FOUND and error.message.startswith("Dependent "):
             index = dependents.get(error.message.rsplit(" ", 1)[-1])
             if index is not None:
-                error = WriteError(error.code, error.message, ("snapshot", "dependents", index, "id"))
+                error = error.at(("snapshot", "dependents", index, "id"))
         elif error.field is None and error.message.startswith("Error creating dependent"):
-            error = WriteError(error.code, error.message, ("snapshot", "dependents"))
+            error = error.at(("snapshot", "dependents"))
         errors.append(error)
     outcome.errors = errors
     return writes.pointed(outcome, not_found={"Group": ("groupId",), "Employee": ("snapshot", "employee", "id")})
