@@ -4,9 +4,9 @@ Serves the emulator over real loopback HTTP with an injected per-request latency
 gateway in-process against it, and prints, per representative query: upstream calls (cold and
 warm, counted at the emulator), cold and warm p50/p99, the overhead over making the same REST
 calls directly (a hand-written client that already holds a token, makes the calls the gateway
-makes and starts each as early as the gateway does), the dependent rounds of upstream calls the
-gateway's cold request took (a call that starts after another one answered is one round after it),
-and warm requests per second. "Cold" is an empty cache with a token in hand and a warm connection
+makes and starts each as early as the gateway does, over the same ``NOYO_HTTP_TRANSPORT``), the
+dependent rounds of upstream calls the gateway's cold request took (a call that starts after
+another one answered is one round after it), and warm requests per second. "Cold" is an empty cache with a token in hand and a warm connection
 pool (both clients open the same connections first, as a running gateway has them); every ratio
 comes from this one run. The emulator runs in a process of its own.
 """
@@ -25,6 +25,7 @@ from typing import Awaitable, Callable
 import httpx
 
 from gateway.app import create_app
+from gateway.noyo.transport import http_transport
 from gateway.settings import Settings
 
 REVIEW_QUEUE = """
@@ -187,11 +188,12 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
                         gateway_rate_limit="", gateway_max_cost=50_000,
                         # the emulator models comma-separated group_id; Noyo documents one group per call
                         noyo_disconnections_group_id_csv=True)
-    # the direct client pools connections as the gateway's Noyo client does
+    # the direct client pools connections as the gateway's Noyo client does, over the same transport
     limits = httpx.Limits(max_connections=settings.noyo_max_connections,
                           max_keepalive_connections=settings.noyo_max_keepalive_connections)
     hooks = httpx.AsyncClient(base_url=base_url)
-    noyo = httpx.AsyncClient(base_url=base_url, limits=limits)
+    noyo = httpx.AsyncClient(base_url=base_url, limits=limits,
+                             transport=http_transport(settings.noyo_http_transport, limits))
     token = await _token(noyo)
     noyo.headers["Authorization"] = f"Bearer {token}"
     warm_connections = settings.gateway_upstream_fanout_limit + 4
@@ -212,7 +214,8 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
     print(f"emulator latency {latency_ms} ms per upstream request (its own process); {iterations} iterations; "
           f"warm throughput at concurrency {concurrency} (in-process ASGI; see the throughput suite "
           "for HTTP); NOYO_DISCONNECTIONS_GROUP_ID_CSV on unless the row says 'documented'; "
-          f"GATEWAY_PREFETCH_CARRIERS {'on' if settings.gateway_prefetch_carriers else 'off'}\n")
+          f"GATEWAY_PREFETCH_CARRIERS {'on' if settings.gateway_prefetch_carriers else 'off'}; "
+          f"NOYO_HTTP_TRANSPORT {settings.noyo_http_transport} (gateway and direct client)\n")
     verdicts: list[str] = []
     header = (f"{'query':42} {'calls cold/warm':>15} {'rounds':>6} {'cold p50/p99 ms':>17} {'warm p50/p99 ms':>17}"
               f" {'direct p50 ms':>13} {'cold/direct':>11} {'warm/direct':>11} {'warm req/s':>10}")

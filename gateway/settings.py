@@ -8,6 +8,7 @@ fields with a ``Field(description=...)``; group them by concern as below.
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SecretsSettingsSource, SettingsConfigDict
@@ -70,6 +71,11 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         description="Maximum idle keep-alive connections kept in the pool. Keep it at "
         "NOYO_MAX_CONNECTIONS: httpx closes a connection as it goes idle whenever the pool holds more "
         "connections than this, so a lower value reconnects (a TLS handshake each) within every fan-out burst.",
+    )
+    noyo_http_transport: Literal["aiohttp", "httpcore"] = Field(
+        default="aiohttp",
+        description="The HTTP client under httpx for Noyo calls: aiohttp (its connection pool costs little per "
+        "call) or httpcore (httpx's own pool, which rescans every idle connection on each request and release).",
     )
     noyo_read_max_attempts: int = Field(
         default=4, ge=1, description="Attempts per GET (first try included) on transient failures."

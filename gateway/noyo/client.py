@@ -51,6 +51,7 @@ from .models import (
 )
 from .pagination import MAX_PAGE_SIZE, chunked, in_order, page_params, unique
 from .retry import RetryPolicy, parse_retry_after
+from .transport import http_transport
 
 logger = logging.getLogger("gateway.noyo")
 
@@ -110,20 +111,22 @@ class NoyoClient:
         transport: httpx.AsyncBaseTransport | None = None,
         retry: RetryPolicy | None = None,
     ) -> NoyoClient:
-        """One pooled ``httpx.AsyncClient`` (limits and timeouts from settings) for API and token calls."""
+        """One pooled ``httpx.AsyncClient`` (limits and timeouts from settings) for API and token calls,
+        over ``NOYO_HTTP_TRANSPORT`` unless ``transport`` replaces the network."""
+        limits = httpx.Limits(
+            max_connections=settings.noyo_max_connections,
+            max_keepalive_connections=settings.noyo_max_keepalive_connections,
+        )
         http = httpx.AsyncClient(
             base_url=settings.noyo_base_url,
-            transport=transport,
+            transport=transport or http_transport(settings.noyo_http_transport, limits),
             timeout=httpx.Timeout(
                 connect=settings.noyo_connect_timeout,
                 read=settings.noyo_read_timeout,
                 write=settings.noyo_write_timeout,
                 pool=settings.noyo_pool_timeout,
             ),
-            limits=httpx.Limits(
-                max_connections=settings.noyo_max_connections,
-                max_keepalive_connections=settings.noyo_max_keepalive_connections,
-            ),
+            limits=limits,
             headers={"Accept": "application/json", "User-Agent": USER_AGENT},
             follow_redirects=False,
         )

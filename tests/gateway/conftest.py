@@ -148,14 +148,28 @@ def make_gateway_settings(namespace: str, **overrides: Any) -> Settings:
 
 
 @contextlib.asynccontextmanager
-async def running_gateway(settings: Settings, emulator_app: Starlette) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
-    """A gateway app inside its lifespan, with an HTTP client on it."""
+async def running_gateway(
+    settings: Settings, emulator_app: Starlette, upstream: str = "asgi"
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    """A gateway app inside its lifespan, with an HTTP client on it. ``upstream`` is how it reaches
+    the emulator: ``asgi`` (in process), or ``aiohttp`` / ``httpcore`` (that ``NOYO_HTTP_TRANSPORT``,
+    the emulator served on a loopback port)."""
     from gateway.app import create_app
 
-    app = create_app(settings, noyo_transport=httpx.ASGITransport(app=emulator_app))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as client:
-            yield app, client
+    async with contextlib.AsyncExitStack() as stack:
+        transport: httpx.AsyncBaseTransport | None = httpx.ASGITransport(app=emulator_app)
+        if upstream != "asgi":
+            from tests.gateway.schema.resilience_support import served
+
+            url = await stack.enter_async_context(served(emulator_app))
+            settings = settings.model_copy(update={"noyo_base_url": url, "noyo_token_url": f"{url}/auth/public/token",
+                                                   "noyo_http_transport": upstream})
+            transport = None
+        app = create_app(settings, noyo_transport=transport)
+        await stack.enter_async_context(app.router.lifespan_context(app))
+        client = await stack.enter_async_context(
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test"))
+        yield app, client
 
 
 class GraphQLClient:

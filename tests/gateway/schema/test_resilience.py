@@ -290,10 +290,12 @@ async def test_a_write_refused_for_an_expired_token_is_sent_again_once(cache_nam
 # -- timeouts -----------------------------------------------------------------------------
 
 
-async def test_slow_upstream_hits_the_read_timeout(cache_namespace):
-    # given: a real socket (so httpx's read timeout applies), 0.2 s to read, two attempts,
-    # and Noyo taking 1.5 s on every group call
-    async with rig(cache_namespace, socket=True, noyo_read_timeout=0.2, noyo_read_max_attempts=2) as r:
+@pytest.mark.parametrize("transport", ["aiohttp", "httpcore"])
+async def test_slow_upstream_hits_the_read_timeout(cache_namespace, transport):
+    # given: a real socket (so the read timeout applies) on each transport, 0.2 s to read, two
+    # attempts, and Noyo taking 1.5 s on every group call
+    async with rig(cache_namespace, socket=True, noyo_read_timeout=0.2, noyo_read_max_attempts=2,
+                   noyo_http_transport=transport) as r:
         await r.fault("/api/v1/groups", latency_ms=1500)
 
         # when

@@ -1,8 +1,9 @@
 """Writes whose answer is lost after Noyo committed them: never duplicated, never vanished.
 
 Every mutation meets every after-commit fault of the emulator (connection reset, 502, an answer
-slower than the gateway's deadline); each retry with the key gets the same success, and the
-emulator holds exactly one record (or one decision) per key.
+slower than the gateway's deadline), in process and over loopback HTTP on each transport; each
+retry with the key gets the same success, and the emulator holds exactly one record (or one
+decision) per key.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.gateway.conftest import make_gateway_settings
+from tests.gateway.conftest import make_gateway_settings, running_gateway
 
 from .support import PAYLOAD, SUBMIT, connected_pairs, current_snapshot, families, state_of, to_input, today
 
@@ -25,6 +26,15 @@ REJECT = f"""mutation($id: ID!, $key: String) {{
   rejectDisconnectionRequest(id: $id, reason: CONNECTION_RESTORED, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
 EDIT = f"""mutation($id: ID!, $version: String!, $input: EditDisconnectionRequestInput!, $key: String) {{
   editDisconnectionRequest(id: $id, version: $version, input: $input, idempotencyKey: $key) {{ {PAYLOAD} }} }}"""
+
+
+@pytest.fixture(params=["asgi", "aiohttp", "httpcore"])
+async def gateway(request, gateway_settings, emulator_app):
+    """The gateway reaching the emulator in process, and over loopback HTTP on each transport
+    (where a dropped connection is a real one)."""
+    async with running_gateway(gateway_settings, emulator_app, request.param) as (app, client):
+        app.state.test_client = client
+        yield app
 
 
 @pytest.fixture
