@@ -44,6 +44,11 @@ query { disconnectionRequests(first: 20, filter: {status: PROCESSING}) { totalCo
 """
 
 
+#: Settings of the rows measuring response-cache misses whose records are all in the entity cache.
+MISS = {"gateway_response_cache_enabled": False}
+MISS_PREFIX = "miss: "
+
+
 @dataclass
 class Case:
     name: str
@@ -210,6 +215,10 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
         Case("  same, documented per-group path", GROUPS_STATUS, {}, _direct_groups_status(False),
              settings={"noyo_disconnections_group_id_csv": False}),
         Case("disconnectionRequests(first: 20) nested", DISCONNECTIONS, {}, _direct_disconnections),
+        # the response cache off: "warm" is a response-cache miss over a warm entity cache
+        Case(MISS_PREFIX + "reviewQueue(first: 50)", REVIEW_QUEUE, {}, _direct_review_queue, settings=MISS),
+        Case(MISS_PREFIX + "groups(first: 50) + status", GROUPS_STATUS, {}, _direct_groups_status(True),
+             settings=MISS),
     ]
     print(f"emulator latency {latency_ms} ms per upstream request (its own process); {iterations} iterations; "
           f"warm throughput at concurrency {concurrency} (in-process ASGI; see the throughput suite "
@@ -217,6 +226,7 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
           f"GATEWAY_PREFETCH_CARRIERS {'on' if settings.gateway_prefetch_carriers else 'off'}; "
           f"NOYO_HTTP_TRANSPORT {settings.noyo_http_transport} (gateway and direct client)\n")
     verdicts: list[str] = []
+    warm_rows: dict[str, tuple[float, float]] = {}
     header = (f"{'query':42} {'calls cold/warm':>15} {'rounds':>6} {'cold p50/p99 ms':>17} {'warm p50/p99 ms':>17}"
               f" {'direct p50 ms':>13} {'cold/direct':>11} {'warm/direct':>11} {'warm req/s':>10}")
     print(header)
@@ -259,6 +269,7 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
               f"{f'{_pct(cold, .5):.1f}/{_pct(cold, .99):.1f}':>17} "
               f"{f'{_pct(warm, .5):.2f}/{_pct(warm, .99):.2f}':>17} {d50:>13.1f} "
               f"{_pct(cold, .5) / d50:>11.2f} {_pct(warm, .5) / d50:>11.3f} {rps:>10.0f}", flush=True)
+        warm_rows[case.name] = (_pct(warm, .5), rps)
         if case.target is not None:
             times, plus, max_calls = case.target
             limit = times * latency_ms + plus
@@ -271,6 +282,13 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
             verdicts.append(verdict)
     print("\ntargets:")
     print("\n".join(verdicts))
+    print("\nresponse-cache miss over a warm entity cache (no upstream call), against the hit in this run:")
+    for name, (p50, rps) in warm_rows.items():
+        if name.startswith(MISS_PREFIX):
+            hit_p50, hit_rps = next(v for k, v in warm_rows.items() if name[len(MISS_PREFIX):] in k
+                                    and not k.startswith(MISS_PREFIX))
+            print(f"  {name[len(MISS_PREFIX):]:32} miss p50 {p50:.2f} ms, {rps:.0f} req/s; "
+                  f"hit p50 {hit_p50:.2f} ms, {hit_rps:.0f} req/s; miss/hit p50 {p50 / hit_p50:.1f}x")
     await hooks.aclose()
     await noyo.aclose()
     server.terminate()

@@ -11,10 +11,13 @@ parameters under ``list:*`` resources and prime both the by-id loaders and the
 per-id cache entries, so nested fields of listed records cost nothing extra.
 
 Every read is recorded in the request's ``ReadLog`` (tags and freshness deadline of what the
-response was built from, for the response cache). Records read from the memory cache are
-validated once per stored entry, not on every hit. Per-key lists Noyo cannot batch are fetched
-concurrently, at most ``GATEWAY_UPSTREAM_FANOUT_LIMIT`` calls at a time per request; the
-disconnection requests of many groups take one comma-separated ``group_id`` call per chunk when
+response was built from, for the response cache). Cached records are validated once per stored
+entry in memory and once per content with Redis, not on every hit. The by-key loaders are
+``RecordLoader``s: ``get(key)`` answers synchronously what the request holds (loaded, primed by a
+page, or read ahead from the cache by ``warm``), so resolvers of cached records need no task.
+Per-key lists Noyo cannot batch are fetched concurrently, at most
+``GATEWAY_UPSTREAM_FANOUT_LIMIT`` calls at a time per request; the disconnection requests of many
+groups take one comma-separated ``group_id`` call per chunk when
 ``NOYO_DISCONNECTIONS_GROUP_ID_CSV`` is on (Noyo documents only the per-group path).
 
 Stale-if-error: when Noyo fails transiently (``TRANSIENT_ERRORS``) and the
@@ -53,6 +56,7 @@ from gateway.cache.resources import (
 from gateway.cache.validated import validator
 from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages, models
 from gateway.noyo.pagination import MAX_PAGE_SIZE, chunked
+from gateway.record_loader import RecordLoader
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -149,18 +153,22 @@ class _Source:
 
 def _by_id_loader(
     source: _Source, resource: str, model: type[M], fetch: Callable[[list[str]], Awaitable[Iterable[M]]]
-) -> DataLoader[str, M | None]:
+) -> RecordLoader[str, M | None]:
     """A loader of ``model`` by id: cached per id, misses fetched by ``fetch(ids)`` in one go."""
 
     async def fetch_json(ids: list[str]) -> dict[str, Any]:
         return {r.id: _dump(r) for r in await fetch(ids)}  # type: ignore[attr-defined]
 
+    validate = source.validate
+
+    def decode(value: Any) -> M | None:
+        return None if value is None else validate(model, value)
+
     async def batch(ids: list[str]) -> list[M | None]:
         values = await source.read_many(resource, ids, fetch_json)
-        validate = source.validate
-        return [None if values.get(i) is None else validate(model, values[i]) for i in ids]
+        return [decode(values.get(i)) for i in ids]
 
-    return DataLoader(load_fn=batch)
+    return RecordLoader(batch, resource=resource, decode=decode, reads=source.reads)
 
 
 def _list_loader(
@@ -171,7 +179,7 @@ def _list_loader(
     item_resource: str | None = None,
     prime: DataLoader[str, Any] | None = None,
     fetch_batch: Callable[[list[str]], Awaitable[dict[str, list[M]]]] | None = None,
-) -> DataLoader[str, list[M]]:
+) -> RecordLoader[str, list[M]]:
     """A loader of every ``model`` belonging to a key (a group, an employee), cached per key.
 
     Misses go to ``fetch_batch(keys)`` when given, else to ``fetch_all(key)`` per key,
@@ -189,17 +197,23 @@ def _list_loader(
             await source.store(item_resource, [r for records in results for r in records])
         return {k: [_dump(r) for r in records] for k, records in zip(keys, results)}
 
+    validate = source.validate
+
+    def used(lists: list[list[M]]) -> list[list[M]]:
+        if item_resource:
+            source.contains(item_resource, (r for records in lists for r in records))
+        if prime is not None:
+            prime.prime_many({r.id: r for records in lists for r in records})  # type: ignore[attr-defined]
+        return lists
+
+    def decode(value: Any) -> list[M]:
+        return used([[validate(model, v) for v in value or []]])[0]
+
     async def batch(keys: list[str]) -> list[list[M]]:
         values = await source.read_many(resource, keys, fetch_json)
-        validate = source.validate
-        out = [[validate(model, v) for v in values.get(k) or []] for k in keys]
-        if item_resource:
-            source.contains(item_resource, (r for records in out for r in records))
-        if prime is not None:
-            prime.prime_many({r.id: r for records in out for r in records})  # type: ignore[attr-defined]
-        return out
+        return used([[validate(model, v) for v in values.get(k) or []] for k in keys])
 
-    return DataLoader(load_fn=batch)
+    return RecordLoader(batch, resource=resource, decode=decode, reads=source.reads)
 
 
 async def _gather_found(ids: list[str], get_one: Callable[[str], Awaitable[M]]) -> list[M]:
@@ -222,13 +236,13 @@ def _bounded(s: _Source, get_one: Callable[[str], Awaitable[M]]) -> Callable[[st
 # -- the loaders named by key ----------------------------------------------------------------
 
 
-def GroupByIdLoader(s: _Source) -> DataLoader[str, models.Group | None]:
+def GroupByIdLoader(s: _Source) -> RecordLoader[str, models.Group | None]:
     return _by_id_loader(s, "group", models.Group, s.noyo.groups_by_ids)
 
 
 def CarrierByIdLoader(
     s: _Source, listing: Callable[[], Awaitable[list[models.Carrier]] | None]
-) -> DataLoader[str, models.Carrier | None]:
+) -> RecordLoader[str, models.Carrier | None]:
     """Carriers by id: from Noyo's carrier list when ``listing()`` has one under way (see
     ``Loaders.prefetch_carriers``), else (and for ids the list lacks) ``GET /carriers?ids=``.
     When the list fails, so does the batch, with the list's error (the cache may still serve
@@ -246,20 +260,20 @@ def CarrierByIdLoader(
     return _by_id_loader(s, "carrier", models.Carrier, fetch)
 
 
-def GroupConnectionByIdLoader(s: _Source) -> DataLoader[str, models.GroupConnection | None]:
+def GroupConnectionByIdLoader(s: _Source) -> RecordLoader[str, models.GroupConnection | None]:
     return _by_id_loader(s, "connection", models.GroupConnection, s.noyo.connections_by_ids)
 
 
-def DisconnectionRequestByIdLoader(s: _Source) -> DataLoader[str, models.DisconnectionRequest | None]:
+def DisconnectionRequestByIdLoader(s: _Source) -> RecordLoader[str, models.DisconnectionRequest | None]:
     return _by_id_loader(s, "disconnection", models.DisconnectionRequest, s.noyo.disconnection_requests_by_ids)
 
 
-def MemberSnapshotByIdLoader(s: _Source) -> DataLoader[str, models.MemberSnapshot | None]:
+def MemberSnapshotByIdLoader(s: _Source) -> RecordLoader[str, models.MemberSnapshot | None]:
     """Snapshots as Noyo's list returns them (no warnings); see ``MemberSnapshotDetailByIdLoader``."""
     return _by_id_loader(s, "snapshot", models.MemberSnapshot, s.noyo.member_snapshots_by_ids)
 
 
-def MemberSnapshotDetailByIdLoader(s: _Source) -> DataLoader[str, models.MemberSnapshot | None]:
+def MemberSnapshotDetailByIdLoader(s: _Source) -> RecordLoader[str, models.MemberSnapshot | None]:
     """Full snapshots (warnings, created members): one ``GET /member_snapshots/{id}`` per miss."""
 
     async def fetch(ids: list[str]) -> list[models.MemberSnapshot]:
@@ -274,7 +288,7 @@ async def _all_items(fetch_page: Callable[[int, int], Awaitable[models.Page[M]]]
 
 def ConnectionsByGroupIdLoader(
     s: _Source, prime: DataLoader[str, Any]
-) -> DataLoader[str, list[models.GroupConnection]]:
+) -> RecordLoader[str, list[models.GroupConnection]]:
     async def fetch_all(group_id: str) -> list[models.GroupConnection]:
         return await _all_items(lambda o, n: s.noyo.list_group_connections(group_id, offset=o, page_size=n))
 
@@ -283,7 +297,7 @@ def ConnectionsByGroupIdLoader(
 
 def DisconnectionRequestsByGroupIdLoader(
     s: _Source, prime: DataLoader[str, Any]
-) -> DataLoader[str, list[models.DisconnectionRequest]]:
+) -> RecordLoader[str, list[models.DisconnectionRequest]]:
     async def fetch_all(group_id: str) -> list[models.DisconnectionRequest]:
         return await _all_items(lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n))
 
@@ -448,6 +462,25 @@ class Loaders:
             self._source.noyo.list_group_employees,
             self.employee_by_id,
         )
+
+    async def warm(self, wanted: Mapping[RecordLoader[str, Any], Iterable[str]]) -> None:
+        """Read ahead, in ONE multi-get, the fresh cache entries of the records ``wanted`` (per
+        loader, the keys a page references), so that their resolvers answer synchronously
+        (``RecordLoader.get``). Nothing is fetched from Noyo here: a record not cached loads
+        through its loader as before."""
+        plan = {loader: loader.unknown(keys) for loader, keys in wanted.items()}
+        by_resource = {loader.resource: keys for loader, keys in plan.items() if keys}
+        if not by_resource:
+            return
+        found = await self._source.cache.get_fresh(by_resource)
+        for loader in plan:
+            loader.warm(found.get(loader.resource, {}))
+
+    async def carriers_listed(self) -> None:
+        """Wait for the carrier list when ``prefetch_carriers`` started it (its failure is the
+        carrier loads' to report), so that ``carrier_by_id`` answers from it synchronously."""
+        if self._carriers is not None and not self._carriers.done():
+            await asyncio.wait([self._carriers])
 
     def prefetch_carriers(self) -> None:
         """Start reading Noyo's carrier list now, once per request (one unpaginated call, cached):

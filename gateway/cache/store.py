@@ -120,6 +120,12 @@ class Cache:
         entries, _ = await self._read(resource, list(dict.fromkeys(ids)))
         return entries
 
+    async def get_fresh(self, wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, Entry]]:
+        """Fresh entries of several resources' ids in ONE MGET; nothing is fetched or recorded
+        (a request reads ahead what its resolvers will then answer synchronously)."""
+        read = await self._read_all({resource: list(dict.fromkeys(ids)) for resource, ids in wanted.items()})
+        return {resource: {i: e for i, e in entries.items() if e.fresh} for resource, (entries, _) in read.items()}
+
     async def get(self, resource: str, id: str) -> Entry | None:
         return (await self.get_many(resource, [id])).get(id)
 
@@ -269,21 +275,33 @@ class Cache:
     # -- internals -----------------------------------------------------------------------
     async def _read(self, resource: str, ids: list[str]) -> tuple[dict[str, Entry], int | None]:
         """Usable entries and the resource's generation (None when the backend failed)."""
-        keys = [self.keys.entity_key(resource, i) for i in ids]
-        keys.append(self.keys.generation_key(resource))
+        return (await self._read_all({resource: ids}))[resource]
+
+    async def _read_all(self, plan: Mapping[str, list[str]]) -> dict[str, tuple[dict[str, Entry], int | None]]:
+        """``_read`` of several resources in ONE MGET (their entries, then their generations)."""
+        keys: list[str] = []
+        for resource, ids in plan.items():
+            keys.extend(self.keys.entity_key(resource, i) for i in ids)
+            keys.append(self.keys.generation_key(resource))
         try:
             raws = await self.backend.mget(keys)
         except Exception as exc:  # noqa: BLE001 - a backend failure is logged and dropped (see the class)
-            self._backend_failed("read", resource, exc)
-            return {}, None
-        generation = self._remember_generation(resource, raws[-1])
+            self._backend_failed("read", ",".join(plan), exc)
+            return dict.fromkeys(plan, ({}, None))
         now = self.clock()
-        entries = {}
-        for id, raw in zip(ids, raws):
-            entry = unpack(raw, now=now, generation=generation)
-            if entry is not None:
-                entries[id] = entry
-        return entries, generation
+        read: dict[str, tuple[dict[str, Entry], int | None]] = {}
+        start = 0
+        for resource, ids in plan.items():
+            end = start + len(ids)
+            generation = self._remember_generation(resource, raws[end])
+            entries = {}
+            for id, raw in zip(ids, raws[start:end]):
+                entry = unpack(raw, now=now, generation=generation)
+                if entry is not None:
+                    entries[id] = entry
+            read[resource] = (entries, generation)
+            start = end + 1
+        return read
 
     async def _write(
         self,

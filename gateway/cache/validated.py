@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import orjson
 from pydantic import BaseModel
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,18 +35,42 @@ class ValidatedModels:
         return validated
 
 
-_MEMOS: dict[int, ValidatedModels] = {}
+class ValidatedContents:
+    """Models validated from a shared cache's values, kept per model and content.
+
+    Redis values are new objects on every read; the same content (its JSON bytes, which cost a
+    fraction of a validation to produce) maps to the model validated the first time. Keyed by
+    content, an entry can never be out of date: a changed record is a different key.
+    """
+
+    MAX = 10_000
+
+    def __init__(self) -> None:
+        self._models: dict[tuple[type[BaseModel], bytes], BaseModel] = {}
+
+    def __call__(self, model: type[M], value: Any) -> M:
+        key = (model, orjson.dumps(value))
+        seen = self._models.get(key)
+        if seen is not None:
+            return seen  # type: ignore[return-value]
+        validated = model.model_validate(value)
+        if len(self._models) >= self.MAX:
+            self._models.clear()
+        self._models[key] = validated
+        return validated
+
+
+_MEMOS: dict[int, ValidatedModels | ValidatedContents] = {}
 
 
 def validator(cache: Any) -> Callable[[type[M], Any], M]:
-    """The validation memo of a memory cache, or plain validation for a shared one."""
-    if getattr(getattr(cache, "backend", None), "distributed", True):
-        return lambda model, value: model.model_validate(value)
+    """The validation memo of ``cache``: per stored object in memory, per content when shared."""
     memo = _MEMOS.get(id(cache))
     if memo is None or len(_MEMOS) > 64:
         _MEMOS.clear()
-        memo = _MEMOS[id(cache)] = ValidatedModels()
+        shared = getattr(getattr(cache, "backend", None), "distributed", True)
+        memo = _MEMOS[id(cache)] = ValidatedContents() if shared else ValidatedModels()
     return memo
 
 
-__all__ = ["ValidatedModels", "validator"]
+__all__ = ["ValidatedContents", "ValidatedModels", "validator"]

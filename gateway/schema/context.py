@@ -30,6 +30,7 @@ class Context:
     reads: ReadLog = field(default_factory=ReadLog)  # what the response was built from (response cache)
     operation: Any = None  # set once the operation is known: its type and whether it introspects
     selections: dict[int, frozenset[str]] = field(default_factory=dict)  # see ``schema.selection``
+    below: dict[int, dict[str, frozenset[str]]] = field(default_factory=dict)  # ``selection.fields_below``
     connection_params: Any = None  # a WebSocket's ``connection_init`` payload (credentials)
     expires_at: float | None = None  # when the credentials of a long-lived connection expire (epoch s)
 

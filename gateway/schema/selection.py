@@ -45,39 +45,52 @@ def selected_names(info: Info) -> frozenset[str]:
     return found
 
 
-def selects_type(info: Info, type_name: str) -> bool:
-    """Whether any field at any depth under the current one returns the GraphQL type ``type_name``
-    (fragments and abstract types followed), so a read of that type can start before its parents."""
+def fields_below(info: Info) -> dict[str, frozenset[str]]:
+    """Per GraphQL type name, the field names selected on it at any depth below the current field's
+    own selection (``selected_names``), fragments followed (an inline fragment's fields count on
+    its type condition), so that a read those fields need can start before their parents
+    resolve. Remembered per field node."""
+    memo: dict[int, dict[str, frozenset[str]]] | None = getattr(info.context, "below", None)
     raw = info._raw_info
+    node_id = id(raw.field_nodes[0])
+    if memo is not None and node_id in memo:
+        return memo[node_id]
     schema = raw.schema
-    pending: list[tuple[Any, Any]] = [
-        (get_named_type(raw.return_type), node.selection_set) for node in raw.field_nodes if node.selection_set
+    pending: list[tuple[Any, Any, bool]] = [
+        (get_named_type(raw.return_type), node.selection_set, True) for node in raw.field_nodes if node.selection_set
     ]
+    found: dict[str, set[str]] = {}
     seen: set[str] = set()
     while pending:
-        parent, selection_set = pending.pop()
+        parent, selection_set, own = pending.pop()
+        names: set[str] = set() if own else found.setdefault(parent.name, set())
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
+                names.add(selection.name.value)
                 fields = parent.fields if isinstance(parent, (GraphQLObjectType, GraphQLInterfaceType)) else {}
                 definition = fields.get(selection.name.value)
-                if definition is None:
-                    continue
-                named = get_named_type(definition.type)
-                if named.name == type_name:
-                    return True
-                if selection.selection_set:
-                    pending.append((named, selection.selection_set))
+                if definition is not None and selection.selection_set:
+                    pending.append((get_named_type(definition.type), selection.selection_set, False))
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
-                pending.append(
-                    (schema.get_type(condition.name.value) if condition else parent, selection.selection_set)
-                )
+                target = schema.get_type(condition.name.value) if condition else parent
+                pending.append((target, selection.selection_set, own and target is parent))
             elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
                 seen.add(selection.name.value)
                 fragment = raw.fragments.get(selection.name.value)
                 if fragment is not None:
-                    pending.append((schema.get_type(fragment.type_condition.name.value), fragment.selection_set))
-    return False
+                    target = schema.get_type(fragment.type_condition.name.value)
+                    pending.append((target, fragment.selection_set, own and target is parent))
+    below = {name: frozenset(names) for name, names in found.items()}
+    if memo is not None:
+        memo[node_id] = below
+    return below
 
 
-__all__ = ["selected_names", "selects_type"]
+def selects_type(info: Info, type_name: str) -> bool:
+    """Whether any field at any depth under the current one returns the GraphQL type ``type_name``
+    (fragments and abstract types followed), so a read of that type can start before its parents."""
+    return type_name in fields_below(info)
+
+
+__all__ = ["fields_below", "selected_names", "selects_type"]

@@ -29,6 +29,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from gateway.noyo.errors import NoyoNotFound
+from gateway.record_loader import Loader
 
 from .principal import Principal
 
@@ -111,7 +112,7 @@ def _filtered_loader(scope: PartnerScope, inner: DataLoader) -> DataLoader:
         allowed = await asyncio.gather(*(scope.allows_record(r) for r in records))
         return [r if ok else None for r, ok in zip(records, allowed)]
 
-    return DataLoader(load_fn=load)
+    return Loader(load_fn=load)
 
 
 def _keyed_loader(check: Callable[[str], Awaitable[bool]], inner: DataLoader, empty: Any) -> DataLoader:
@@ -123,13 +124,13 @@ def _keyed_loader(check: Callable[[str], Awaitable[bool]], inner: DataLoader, em
         values = dict(zip(inside, await inner.load_many(inside))) if inside else {}
         return [values.get(k, empty) for k in keys]
 
-    return DataLoader(load_fn=load)
+    return Loader(load_fn=load)
 
 
 class ScopedLoaders:
     """The request's ``Loaders`` as seen by a scoped principal (see module docstring)."""
 
-    _PASS_THROUGH = frozenset({"carrier_by_id", "carriers_all", "prefetch_carriers"})
+    _PASS_THROUGH = frozenset({"carrier_by_id", "carriers_all", "prefetch_carriers", "carriers_listed"})
 
     def __init__(self, inner: Any, scope: PartnerScope) -> None:
         self._inner = inner
@@ -157,6 +158,9 @@ class ScopedLoaders:
             return getattr(self._inner, name)
         logger.error("scoped principal used unclassified loader %r: refused", name)
         raise AttributeError(f"{name!r} is not available to partner-scoped principals")
+
+    async def warm(self, wanted: Mapping[Any, Any]) -> None:
+        """Nothing is read ahead: each scoped record is checked on its way out (``Loader.get``)."""
 
     async def groups_page(self, params: Mapping[str, Any], offset: int, limit: int) -> tuple[list[Any], int]:
         ids = await self._scope.narrow(params.get("group_ids"))

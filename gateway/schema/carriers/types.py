@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry import relay
+from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable, then
 
 from ..members.enums import UsState
 from ..node import by_loader, noyo_id_field
@@ -67,3 +71,10 @@ class Carrier(relay.Node):
     @classmethod
     def maybe(cls, carrier: models.Carrier | None) -> Carrier | None:
         return None if carrier is None else cls.from_model(carrier)
+
+
+def carrier_of(info: Info, carrier_id: Any) -> MaybeAwaitable[Carrier | None]:
+    """The carrier of ``carrier_id`` (None without one): at once when the request holds it."""
+    if carrier_id is None:
+        return None
+    return then(info.context.loaders.carrier_by_id.get(str(carrier_id)), Carrier.maybe)

@@ -9,10 +9,10 @@ from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
-from ..planning import start_independent_reads
+from ..planning import start_independent_reads, warm
 from .enums import DisconnectionSourceType
 from .inputs import DisconnectionRequestFilterInput
-from .types import DisconnectionRequest
+from .types import DisconnectionRequest, referenced
 
 
 async def disconnection_page(info: Info, params: dict[str, Any], args: PageArgs) -> Connection[DisconnectionRequest]:
@@ -22,7 +22,9 @@ async def disconnection_page(info: Info, params: dict[str, Any], args: PageArgs)
     async def fetch(offset: int, limit: int) -> tuple[list, int]:
         return await info.context.loaders.disconnection_requests_page(params, offset, limit)
 
-    return await paginate(fetch, args, DisconnectionRequest.from_model)
+    page = await paginate(fetch, args, DisconnectionRequest.from_model)
+    await warm(info, referenced(info, [edge.node for edge in page.edges]))
+    return page
 
 
 @strawberry.type

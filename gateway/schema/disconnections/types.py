@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -10,11 +11,12 @@ from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable, then
 
-from ..carriers.types import Carrier
+from ..carriers.types import Carrier, carrier_of
 from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, optional_id, to_enum
-from ..selection import selected_names
+from ..selection import fields_below, selected_names
 from .enums import DisconnectionSourceType, DisconnectionStatus
 
 if TYPE_CHECKING:
@@ -77,16 +79,34 @@ class DisconnectionRequest(relay.Node):
     def maybe(cls, r: models.DisconnectionRequest | None) -> DisconnectionRequest | None:
         return None if r is None else cls.from_model(r)
 
-    @strawberry.field(description="The group; null when Noyo no longer knows it.")
-    async def group(self, info: Info) -> LazyGroup | None:
+    @strawberry.field(description="The group; null when Noyo no longer knows it.", graphql_type=LazyGroup | None)
+    def group(self, info: Info) -> MaybeAwaitable[Group | None]:
         from ..groups.types import INLINE_FIELDS, Group
 
         if not self.group_id:
             return None
         if self.group_name is not None and selected_names(info) <= INLINE_FIELDS:
             return Group.inline(str(self.group_id), self.group_name)  # Noyo sent the name inline
-        return Group.maybe(await info.context.loaders.group_by_id.load(str(self.group_id)))
+        return then(info.context.loaders.group_by_id.get(str(self.group_id)), Group.maybe)
 
-    @strawberry.field(description="The carrier the group disconnects from.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+    @strawberry.field(description="The carrier the group disconnects from.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)
+
+
+def referenced(info: Info, requests: Sequence[DisconnectionRequest]) -> dict[str, list[str]]:
+    """Per loader name, the records of ``requests`` that the selection below will read (for
+    ``planning.warm``): carriers, and groups unless Noyo's inline name answers for them."""
+    from ..groups.types import INLINE_FIELDS
+
+    below = fields_below(info)
+    fields = below.get("DisconnectionRequest", frozenset())
+    wanted: dict[str, list[str]] = {}
+    if "carrier" in fields:
+        wanted["carrier_by_id"] = [str(r.carrier_id) for r in requests]
+    if "group" in fields:
+        inline = below.get("Group", frozenset()) <= INLINE_FIELDS
+        wanted["group_by_id"] = [
+            str(r.group_id) for r in requests if r.group_id and not (inline and r.group_name is not None)
+        ]
+    return wanted

@@ -9,8 +9,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable
 
-from ..carriers.types import Carrier
+from ..carriers.types import Carrier, carrier_of
 from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, optional_id, to_enum, to_output_enum
 from .enums import ConnectionStatus, GroupConnectionRequestType
@@ -49,6 +50,6 @@ class GroupCarrierConnection(relay.Node):
     def maybe(cls, c: models.GroupConnection | None) -> GroupCarrierConnection | None:
         return None if c is None else cls.from_model(c)
 
-    @strawberry.field(description="The carrier.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+    @strawberry.field(description="The carrier.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)

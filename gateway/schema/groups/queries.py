@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
-from ..planning import start_independent_reads
-from ..selection import selected_names
-from .types import Group
+from ..planning import start_independent_reads, warm
+from ..selection import fields_below, selected_names
+from .types import Group, lists_read
 
 
 def _prefetch(future: asyncio.Future) -> None:
@@ -31,13 +31,17 @@ class GroupQueries:
             return None
         loaders = info.context.loaders
         start_independent_reads(info)
-        wanted = selected_names(info)
-        # the group's lists need only its id: start them with the group itself
-        if wanted & {"connections", "status"}:
-            _prefetch(loaders.connections_by_group_id.load(group_id))
-        if wanted & {"disconnectionRequests", "status"}:
-            _prefetch(loaders.disconnection_requests_by_group_id.load(group_id))
-        return Group.maybe(await loaders.group_by_id.load(group_id))
+        lists = [getattr(loaders, name) for name in lists_read(selected_names(info))]
+        await loaders.warm({loader: [group_id] for loader in [loaders.group_by_id, *lists]})
+        # the group's lists need only its id: what is not cached starts with the group itself
+        for loader in lists:
+            listed = loader.get(group_id)
+            if asyncio.isfuture(listed):
+                _prefetch(listed)
+        group = loaders.group_by_id.get(group_id)
+        found = Group.maybe(await group if asyncio.isfuture(group) else group)
+        await warm(info, {})  # the carriers of its lists
+        return found
 
     @strawberry.field(description="Groups, optionally by company name and/or connected carrier.")
     async def groups(
@@ -58,4 +62,7 @@ class GroupQueries:
         async def fetch(offset: int, limit: int) -> tuple[list, int]:
             return await info.context.loaders.groups_page(params, offset, limit)
 
-        return await paginate(fetch, PageArgs(first, after, last, before), Group.from_model)
+        page = await paginate(fetch, PageArgs(first, after, last, before), Group.from_model)
+        lists = lists_read(fields_below(info).get("Group", frozenset()))
+        await warm(info, {name: [str(edge.node.id) for edge in page.edges] for name in lists})
+        return page

@@ -16,8 +16,9 @@ import strawberry
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable
 
-from ..carriers.types import Carrier
+from ..carriers.types import Carrier, carrier_of
 from ..disconnections.types import DisconnectionRequest
 from .connection_types import GroupCarrierConnection
 from .enums import GroupCarrierState
@@ -39,9 +40,9 @@ class GroupCarrierStatus:
     )
     effective_end_date: dt.date | None = strawberry.field(description="When the disconnection takes (or took) effect.")
 
-    @strawberry.field(description="The carrier.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+    @strawberry.field(description="The carrier.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)
 
 
 def _deciding_request(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable, both, then
 
 from ..disconnections.enums import DisconnectionStatus
 from ..disconnections.types import DisconnectionRequest
@@ -29,6 +29,16 @@ NEEDS_REVIEW = "needs_review"
 
 #: The fields ``Group.inline`` answers truthfully.
 INLINE_FIELDS = frozenset({"id", "name", "__typename"})
+#: Per loader of a group's lists, the ``Group`` fields that read it.
+LIST_FIELDS = {
+    "connections_by_group_id": frozenset({"connections", "status"}),
+    "disconnection_requests_by_group_id": frozenset({"disconnectionRequests", "status", "needsAttention"}),
+}
+
+
+def lists_read(fields: frozenset[str]) -> list[str]:
+    """The loaders of a group's lists that a selection of ``fields`` on it reads."""
+    return [name for name, readers in LIST_FIELDS.items() if fields & readers]
 
 
 @strawberry.type(description="An employer group on the platform.")
@@ -78,13 +88,20 @@ class Group(relay.Node):
             modified=unknown,
         )
 
-    @strawberry.field(description="The group's connections with carriers, every status.")
-    async def connections(self, info: Info) -> list[GroupCarrierConnection]:
-        connections = await info.context.loaders.connections_by_group_id.load(str(self.id))
-        return [GroupCarrierConnection.from_model(c) for c in connections]
+    @strawberry.field(
+        description="The group's connections with carriers, every status.", graphql_type=list[GroupCarrierConnection]
+    )
+    def connections(self, info: Info) -> MaybeAwaitable[list[GroupCarrierConnection]]:
+        return then(
+            info.context.loaders.connections_by_group_id.get(str(self.id)),
+            lambda connections: [GroupCarrierConnection.from_model(c) for c in connections],
+        )
 
-    @strawberry.field(description="The group's disconnection requests, oldest first, optionally in one status.")
-    async def disconnection_requests(
+    @strawberry.field(
+        description="The group's disconnection requests, oldest first, optionally in one status.",
+        graphql_type=Connection[DisconnectionRequest],
+    )
+    def disconnection_requests(
         self,
         info: Info,
         status: Annotated[
@@ -94,11 +111,13 @@ class Group(relay.Node):
         after: AfterArg = None,
         last: LastArg = None,
         before: BeforeArg = None,
-    ) -> Connection[DisconnectionRequest]:
-        requests = await info.context.loaders.disconnection_requests_by_group_id.load(str(self.id))
-        if status is not None:
-            requests = [r for r in requests if r.status == status.value]
-        return paginate_list(requests, PageArgs(first, after, last, before), DisconnectionRequest.from_model)
+    ) -> MaybeAwaitable[Connection[DisconnectionRequest]]:
+        def page(requests: list[models.DisconnectionRequest]) -> Connection[DisconnectionRequest]:
+            if status is not None:
+                requests = [r for r in requests if r.status == status.value]
+            return paginate_list(requests, PageArgs(first, after, last, before), DisconnectionRequest.from_model)
+
+        return then(info.context.loaders.disconnection_requests_by_group_id.get(str(self.id)), page)
 
     @strawberry.field(
         description="The group's employees in Noyo's list order, each with `person`, `employment` and "
@@ -115,10 +134,15 @@ class Group(relay.Node):
     ) -> Connection[Employee]:
         return await group_employees(info, str(self.id), search, PageArgs(first, after, last, before))
 
-    @strawberry.field(description="How many of the group's disconnection requests wait for a decision (NEEDS_REVIEW).")
-    async def needs_attention(self, info: Info) -> int:
-        requests = await info.context.loaders.disconnection_requests_by_group_id.load(str(self.id))
-        return sum(1 for r in requests if r.status == NEEDS_REVIEW)
+    @strawberry.field(
+        description="How many of the group's disconnection requests wait for a decision (NEEDS_REVIEW).",
+        graphql_type=int,
+    )
+    def needs_attention(self, info: Info) -> MaybeAwaitable[int]:
+        return then(
+            info.context.loaders.disconnection_requests_by_group_id.get(str(self.id)),
+            lambda requests: sum(1 for r in requests if r.status == NEEDS_REVIEW),
+        )
 
     @strawberry.field(description="The group's member snapshots, newest first as Noyo lists them.")
     async def member_snapshots(
@@ -133,12 +157,15 @@ class Group(relay.Node):
             info, snapshot_params(str(self.id), None, None), PageArgs(first, after, last, before)
         )
 
-    @strawberry.field(description="One entry per carrier the group has a connection with: its current standing.")
-    async def status(self, info: Info) -> list[GroupCarrierStatus]:
+    @strawberry.field(
+        description="One entry per carrier the group has a connection with: its current standing.",
+        graphql_type=list[GroupCarrierStatus],
+    )
+    def status(self, info: Info) -> MaybeAwaitable[list[GroupCarrierStatus]]:
         loaders = info.context.loaders
         # both lists start together (one batch each across every group in the response)
-        connections, requests = await asyncio.gather(
-            loaders.connections_by_group_id.load(str(self.id)),
-            loaders.disconnection_requests_by_group_id.load(str(self.id)),
+        return both(
+            loaders.connections_by_group_id.get(str(self.id)),
+            loaders.disconnection_requests_by_group_id.get(str(self.id)),
+            lambda connections, requests: carrier_statuses(connections, requests) if connections else [],
         )
-        return carrier_statuses(connections, requests) if connections else []

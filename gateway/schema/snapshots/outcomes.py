@@ -16,20 +16,15 @@ from strawberry.types import Info
 from gateway.noyo import models
 from gateway.noyo import snapshot_messages as text
 from gateway.noyo import snapshot_outcomes as outcomes
+from gateway.record_loader import MaybeAwaitable
 
 from ..carriers.enums import LineOfCoverage
-from ..carriers.types import Carrier
+from ..carriers.types import Carrier, carrier_of
 from ..employees.enums import IndividualType
 from ..scalars import to_date, to_enum, to_output_enum
 from .enums import OmittedCoverageOutcome, SnapshotMessageCode
 
 OPEN_END_DATE = dt.date(9999, 12, 31)
-
-
-async def _carrier(info: Info, carrier_id: Any) -> Carrier | None:
-    if carrier_id is None:
-        return None
-    return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(carrier_id)))
 
 
 @strawberry.type(description="A coverage active at the carrier that the snapshot left out, as Noyo handled it.")
@@ -53,9 +48,9 @@ class OmittedCoverage:
     def terminated(self) -> bool:
         return self.outcome is OmittedCoverageOutcome.TERMINATED
 
-    @strawberry.field(description="The carrier.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return await _carrier(info, self.carrier_id)
+    @strawberry.field(description="The carrier.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)
 
     @classmethod
     def from_outcome(cls, found: outcomes.OmittedCoverage) -> OmittedCoverage:
@@ -87,9 +82,9 @@ class SnapshotMessage:
     individual_id: strawberry.ID | None = strawberry.field(description="Noyo id of the member it names.")
     individual_type: IndividualType | None = strawberry.field(description="Employee or dependent.")
 
-    @strawberry.field(description="The carrier it is about.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return await _carrier(info, self.carrier_id)
+    @strawberry.field(description="The carrier it is about.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)
 
 
 def _message(code: SnapshotMessageCode, notice: text.Notice, named: text.NamedCoverage | None) -> SnapshotMessage:

@@ -9,8 +9,9 @@ from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
+from gateway.record_loader import MaybeAwaitable
 
-from ..carriers.types import Carrier
+from ..carriers.types import Carrier, carrier_of
 from ..employees.types import Employee
 from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_enum, to_output_enum
@@ -24,9 +25,9 @@ class CarrierFulfillment:
     errors: list[str] = strawberry.field(description="Noyo's messages about this carrier's part (no personal data).")
     carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
 
-    @strawberry.field(description="The carrier.")
-    async def carrier(self, info: Info) -> Carrier | None:
-        return Carrier.maybe(await info.context.loaders.carrier_by_id.load(str(self.carrier_id)))
+    @strawberry.field(description="The carrier.", graphql_type=Carrier | None)
+    def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
+        return carrier_of(info, self.carrier_id)
 
     @strawberry.field(
         description="`errors` typed: what each is about (code, carrier, line of coverage, member) beside Noyo's "
