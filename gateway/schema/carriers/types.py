@@ -37,13 +37,19 @@ def carrier_lines(values: list[str]) -> list[CarrierLine]:
     return lines
 
 
+def _lines_of_coverage(root: Any) -> list[CarrierLine]:
+    return carrier_lines(root.lines)
+
+
 @strawberry.type(description="An insurance carrier Noyo exchanges data with.")
 class Carrier(relay.Node):
     id: relay.NodeID[str]
     noyo_id = noyo_id_field()
     display_name: str = strawberry.field(description="The carrier's name as shown to people.")
     internal_name: str | None = strawberry.field(description="Noyo's internal short name of the carrier.")
-    lines_of_coverage: list[CarrierLine] = strawberry.field(description="The lines of coverage the carrier offers.")
+    lines_of_coverage: list[CarrierLine] = strawberry.field(
+        resolver=_lines_of_coverage, description="The lines of coverage the carrier offers."
+    )
     state: UsState | None = strawberry.field(
         description="The state the carrier operates in; null for a nationwide carrier (see `nationwide`)."
     )
@@ -52,6 +58,7 @@ class Carrier(relay.Node):
         description="The carrier's status at the platform's organization (free text in Noyo, e.g. `active`)."
     )
     is_send: bool | None = strawberry.field(description="Whether Noyo sends enrollment changes to this carrier.")
+    lines: strawberry.Private[list[str]]  # Noyo's line names, typed only when asked for
 
     resolve_nodes = by_loader("carrier_by_id")
 
@@ -61,7 +68,7 @@ class Carrier(relay.Node):
             id=carrier.id,
             display_name=carrier.display_name,
             internal_name=carrier.internal_name,
-            lines_of_coverage=carrier_lines(list(carrier.lines_of_coverage or [])),
+            lines=list(carrier.lines_of_coverage or []),
             state=None if carrier.state == NATIONWIDE else to_enum(UsState, carrier.state),
             nationwide=carrier.state == NATIONWIDE,
             status=carrier.status,

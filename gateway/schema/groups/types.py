@@ -29,6 +29,7 @@ NEEDS_REVIEW = "needs_review"
 
 #: The fields ``Group.inline`` answers truthfully.
 INLINE_FIELDS = frozenset({"id", "name", "__typename"})
+_UNKNOWN_TIME = dt.datetime.fromtimestamp(0, dt.UTC)
 #: Per loader of a group's lists, the ``Group`` fields that read it.
 LIST_FIELDS = {
     "connections_by_group_id": frozenset({"connections", "status"}),
@@ -76,7 +77,7 @@ class Group(relay.Node):
     def inline(cls, id: str, name: str) -> Group:
         """A group known only by the id and name another record carries inline (Noyo's
         ``group_name``): for selections of ``id`` and ``name`` alone (see ``INLINE_FIELDS``)."""
-        unknown = dt.datetime.fromtimestamp(0, dt.UTC)
+        unknown = _UNKNOWN_TIME
         return cls(
             id=id,
             version="",
