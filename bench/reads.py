@@ -8,7 +8,9 @@ makes and starts each as early as the gateway does, over the same ``NOYO_HTTP_TR
 dependent rounds of upstream calls the gateway's cold request took (a call that starts after
 another one answered is one round after it), and warm requests per second. "Cold" is an empty cache with a token in hand and a warm connection
 pool (both clients open the same connections first, as a running gateway has them); every ratio
-comes from this one run. The emulator runs in a process of its own.
+comes from this one run. The emulator runs in a process of its own. Rows named ``miss:`` run with
+the response cache off: their "warm" is a response-cache miss over a warm entity cache, compared
+at the end with the hit of the same query in this run.
 """
 
 from __future__ import annotations
