@@ -35,17 +35,13 @@ member data (employees, dependents, enrollments, current state) are in ``member_
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
 
-from pydantic import BaseModel
 from strawberry.dataloader import DataLoader
 
-from gateway.cache import RESOURCE_TTL_SETTINGS
 from gateway.cache.reads import ReadLog
 from gateway.cache.resources import (
-    CURRENT_SNAPSHOT_BY_EMPLOYEE,
     LIST_CARRIERS,
     LIST_DISCONNECTIONS,
     LIST_EMPLOYEES,
@@ -53,195 +49,33 @@ from gateway.cache.resources import (
     LIST_SNAPSHOTS,
     SNAPSHOT_DETAIL,
 )
-from gateway.cache.validated import validator
-from gateway.noyo import TRANSIENT_ERRORS, NoyoNotFound, iterate_pages, models
+from gateway.loader_source import (
+    M,
+    Source,
+    StaleNote,
+    all_items,
+    by_id_loader,
+    dump_json,
+    gather_found,
+    list_loader,
+    under_fanout,
+)
+from gateway.noyo import models
 from gateway.noyo.pagination import MAX_PAGE_SIZE, chunked
 from gateway.record_loader import RecordLoader
 
-M = TypeVar("M", bound=BaseModel)
-
-
-_EXTRA_TTL_SETTINGS = {
-    SNAPSHOT_DETAIL: "gateway_cache_ttl_snapshots",
-    CURRENT_SNAPSHOT_BY_EMPLOYEE: "gateway_cache_ttl_employees",
-}
-
-
-@dataclass(frozen=True)
-class StaleNote:
-    """A value served past its freshness because Noyo failed."""
-
-    resource: str
-    id: str
-    age_seconds: int
-
-
-def _dump(record: BaseModel) -> dict[str, Any]:
-    return record.model_dump(mode="json", exclude_unset=True)
-
-
-class _Source:
-    """Noyo + cache + settings: the read-through primitives every loader uses."""
-
-    def __init__(
-        self,
-        noyo: Any,
-        cache: Any,
-        settings: Any,
-        on_stale: Callable[[StaleNote], None] | None,
-        reads: ReadLog | None = None,
-    ) -> None:
-        self.noyo = noyo
-        self.cache = cache
-        self.settings = settings
-        self._on_stale = on_stale
-        self.reads = reads
-        self.validate = validator(cache)
-        self.fanout = asyncio.Semaphore(int(getattr(settings, "gateway_upstream_fanout_limit", 50)))
-
-    async def bounded(self, call: Awaitable[Any]) -> Any:
-        """Await one of many per-record upstream calls under the request's fan-out limit."""
-        async with self.fanout:
-            return await call
-
-    def ttl(self, resource: str) -> int | None:
-        field = RESOURCE_TTL_SETTINGS.get(resource) or _EXTRA_TTL_SETTINGS.get(resource)
-        if field is None:
-            field = RESOURCE_TTL_SETTINGS.get(resource.split(":", 1)[0])
-        return int(getattr(self.settings, field)) if field and hasattr(self.settings, field) else None
-
-    def stale(self, resource: str, id: str, age: float) -> None:
-        if self._on_stale is not None:
-            self._on_stale(StaleNote(resource, id, int(age)))
-
-    async def read_many(
-        self, resource: str, keys: Sequence[str], fetch: Callable[[list[str]], Awaitable[Mapping[str, Any]]]
-    ) -> dict[str, Any]:
-        """JSON values of ``keys`` (None = not found): cache first, ONE ``fetch(misses)``."""
-        return await self.cache.fetch_many(
-            resource,
-            keys,
-            fetch,
-            ttl=self.ttl(resource),
-            stale_on=TRANSIENT_ERRORS,
-            on_stale=self.stale,
-            reads=self.reads,
-        )
-
-    async def read_one(self, resource: str, params: Mapping[str, Any], fetch: Callable[[], Awaitable[Any]]) -> Any:
-        return await self.cache.fetch_one(
-            resource,
-            dict(params),
-            fetch,
-            ttl=self.ttl(resource),
-            stale_on=TRANSIENT_ERRORS,
-            on_stale=self.stale,
-            reads=self.reads,
-        )
-
-    def contains(self, resource: str, records: Iterable[Any]) -> None:
-        """Records of ``resource`` listed inside something read: the response depends on them too."""
-        if self.reads is not None:
-            self.reads.contains(resource, (r.id for r in records))
-
-    async def store(self, resource: str, records: Iterable[BaseModel]) -> None:
-        """Prime the per-id cache entries of ``resource`` with freshly fetched records."""
-        values = {r.id: _dump(r) for r in records}  # type: ignore[attr-defined]
-        if values:
-            await self.cache.set_many(resource, values, self.ttl(resource))
-
-
-def _by_id_loader(
-    source: _Source, resource: str, model: type[M], fetch: Callable[[list[str]], Awaitable[Iterable[M]]]
-) -> RecordLoader[str, M | None]:
-    """A loader of ``model`` by id: cached per id, misses fetched by ``fetch(ids)`` in one go."""
-
-    async def fetch_json(ids: list[str]) -> dict[str, Any]:
-        return {r.id: _dump(r) for r in await fetch(ids)}  # type: ignore[attr-defined]
-
-    validate = source.validate
-
-    def decode(value: Any) -> M | None:
-        return None if value is None else validate(model, value)
-
-    async def batch(ids: list[str]) -> list[M | None]:
-        values = await source.read_many(resource, ids, fetch_json)
-        return [decode(values.get(i)) for i in ids]
-
-    return RecordLoader(batch, resource=resource, decode=decode, reads=source.reads)
-
-
-def _list_loader(
-    source: _Source,
-    resource: str,
-    model: type[M],
-    fetch_all: Callable[[str], Awaitable[list[M]]],
-    item_resource: str | None = None,
-    prime: DataLoader[str, Any] | None = None,
-    fetch_batch: Callable[[list[str]], Awaitable[dict[str, list[M]]]] | None = None,
-) -> RecordLoader[str, list[M]]:
-    """A loader of every ``model`` belonging to a key (a group, an employee), cached per key.
-
-    Misses go to ``fetch_batch(keys)`` when given, else to ``fetch_all(key)`` per key,
-    concurrently under the request's fan-out limit. Fetched items also fill
-    ``item_resource``'s per-id cache and the ``prime`` loader.
-    """
-
-    async def fetch_json(keys: list[str]) -> dict[str, Any]:
-        if fetch_batch is not None:
-            found = await fetch_batch(keys)
-            results = [found.get(k, []) for k in keys]
-        else:
-            results = await asyncio.gather(*(source.bounded(fetch_all(k)) for k in keys))
-        if item_resource:
-            await source.store(item_resource, [r for records in results for r in records])
-        return {k: [_dump(r) for r in records] for k, records in zip(keys, results)}
-
-    validate = source.validate
-
-    def used(lists: list[list[M]]) -> list[list[M]]:
-        if item_resource:
-            source.contains(item_resource, (r for records in lists for r in records))
-        if prime is not None:
-            prime.prime_many({r.id: r for records in lists for r in records})  # type: ignore[attr-defined]
-        return lists
-
-    def decode(value: Any) -> list[M]:
-        return used([[validate(model, v) for v in value or []]])[0]
-
-    async def batch(keys: list[str]) -> list[list[M]]:
-        values = await source.read_many(resource, keys, fetch_json)
-        return used([[validate(model, v) for v in values.get(k) or []] for k in keys])
-
-    return RecordLoader(batch, resource=resource, decode=decode, reads=source.reads)
-
-
-async def _gather_found(ids: list[str], get_one: Callable[[str], Awaitable[M]]) -> list[M]:
-    """``get_one`` for each id concurrently; ids Noyo does not know are left out."""
-
-    async def one(i: str) -> M | None:
-        try:
-            return await get_one(i)
-        except NoyoNotFound:
-            return None
-
-    return [r for r in await asyncio.gather(*(one(i) for i in ids)) if r is not None]
-
-
-def _bounded(s: _Source, get_one: Callable[[str], Awaitable[M]]) -> Callable[[str], Awaitable[M]]:
-    """``get_one`` under the request's fan-out limit."""
-    return lambda i: s.bounded(get_one(i))
+__all__ = ["Loaders", "StaleNote"]
 
 
 # -- the loaders named by key ----------------------------------------------------------------
 
 
-def GroupByIdLoader(s: _Source) -> RecordLoader[str, models.Group | None]:
-    return _by_id_loader(s, "group", models.Group, s.noyo.groups_by_ids)
+def GroupByIdLoader(s: Source) -> RecordLoader[str, models.Group | None]:
+    return by_id_loader(s, "group", models.Group, s.noyo.groups_by_ids)
 
 
 def CarrierByIdLoader(
-    s: _Source, listing: Callable[[], Awaitable[list[models.Carrier]] | None]
+    s: Source, listing: Callable[[], Awaitable[list[models.Carrier]] | None]
 ) -> RecordLoader[str, models.Carrier | None]:
     """Carriers by id: from Noyo's carrier list when ``listing()`` has one under way (see
     ``Loaders.prefetch_carriers``), else (and for ids the list lacks) ``GET /carriers?ids=``.
@@ -257,58 +91,54 @@ def CarrierByIdLoader(
         found = [listed[i] for i in ids if i in listed]
         return found + (await s.noyo.carriers_by_ids(missing) if missing else [])
 
-    return _by_id_loader(s, "carrier", models.Carrier, fetch)
+    return by_id_loader(s, "carrier", models.Carrier, fetch)
 
 
-def GroupConnectionByIdLoader(s: _Source) -> RecordLoader[str, models.GroupConnection | None]:
-    return _by_id_loader(s, "connection", models.GroupConnection, s.noyo.connections_by_ids)
+def GroupConnectionByIdLoader(s: Source) -> RecordLoader[str, models.GroupConnection | None]:
+    return by_id_loader(s, "connection", models.GroupConnection, s.noyo.connections_by_ids)
 
 
-def DisconnectionRequestByIdLoader(s: _Source) -> RecordLoader[str, models.DisconnectionRequest | None]:
-    return _by_id_loader(s, "disconnection", models.DisconnectionRequest, s.noyo.disconnection_requests_by_ids)
+def DisconnectionRequestByIdLoader(s: Source) -> RecordLoader[str, models.DisconnectionRequest | None]:
+    return by_id_loader(s, "disconnection", models.DisconnectionRequest, s.noyo.disconnection_requests_by_ids)
 
 
-def MemberSnapshotByIdLoader(s: _Source) -> RecordLoader[str, models.MemberSnapshot | None]:
+def MemberSnapshotByIdLoader(s: Source) -> RecordLoader[str, models.MemberSnapshot | None]:
     """Snapshots as Noyo's list returns them (no warnings); see ``MemberSnapshotDetailByIdLoader``."""
-    return _by_id_loader(s, "snapshot", models.MemberSnapshot, s.noyo.member_snapshots_by_ids)
+    return by_id_loader(s, "snapshot", models.MemberSnapshot, s.noyo.member_snapshots_by_ids)
 
 
-def MemberSnapshotDetailByIdLoader(s: _Source) -> RecordLoader[str, models.MemberSnapshot | None]:
+def MemberSnapshotDetailByIdLoader(s: Source) -> RecordLoader[str, models.MemberSnapshot | None]:
     """Full snapshots (warnings, created members): one ``GET /member_snapshots/{id}`` per miss."""
 
     async def fetch(ids: list[str]) -> list[models.MemberSnapshot]:
-        return await _gather_found(ids, _bounded(s, s.noyo.get_member_snapshot))
+        return await gather_found(ids, under_fanout(s, s.noyo.get_member_snapshot))
 
-    return _by_id_loader(s, SNAPSHOT_DETAIL, models.MemberSnapshot, fetch)
-
-
-async def _all_items(fetch_page: Callable[[int, int], Awaitable[models.Page[M]]]) -> list[M]:
-    return [item async for item in iterate_pages(fetch_page)]
+    return by_id_loader(s, SNAPSHOT_DETAIL, models.MemberSnapshot, fetch)
 
 
 def ConnectionsByGroupIdLoader(
-    s: _Source, prime: DataLoader[str, Any]
+    s: Source, prime: DataLoader[str, Any]
 ) -> RecordLoader[str, list[models.GroupConnection]]:
     async def fetch_all(group_id: str) -> list[models.GroupConnection]:
-        return await _all_items(lambda o, n: s.noyo.list_group_connections(group_id, offset=o, page_size=n))
+        return await all_items(lambda o, n: s.noyo.list_group_connections(group_id, offset=o, page_size=n))
 
-    return _list_loader(s, "connections_by_group", models.GroupConnection, fetch_all, "connection", prime)
+    return list_loader(s, "connections_by_group", models.GroupConnection, fetch_all, "connection", prime)
 
 
 def DisconnectionRequestsByGroupIdLoader(
-    s: _Source, prime: DataLoader[str, Any]
+    s: Source, prime: DataLoader[str, Any]
 ) -> RecordLoader[str, list[models.DisconnectionRequest]]:
     async def fetch_all(group_id: str) -> list[models.DisconnectionRequest]:
-        return await _all_items(lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n))
+        return await all_items(lambda o, n: s.noyo.list_group_disconnection_requests(group_id, offset=o, page_size=n))
 
     batched = fetch_disconnections_of_groups(s) if s.settings.noyo_disconnections_group_id_csv else None
-    return _list_loader(
+    return list_loader(
         s, "disconnections_by_group", models.DisconnectionRequest, fetch_all, "disconnection", prime, batched
     )
 
 
 def fetch_disconnections_of_groups(
-    s: _Source,
+    s: Source,
 ) -> Callable[[list[str]], Awaitable[dict[str, list[models.DisconnectionRequest]]]]:
     """Disconnection requests of many groups via ``GET /group_disconnection_requests?group_id=a,b``:
     one call per chunk of group ids (more pages, when there are, fetched together), grouped by
@@ -354,7 +184,7 @@ class Loaders:
         on_stale: Callable[[StaleNote], None] | None = None,
         reads: ReadLog | None = None,
     ) -> None:
-        s = self._source = _Source(noyo, cache, settings, on_stale, reads)
+        s = self._source = Source(noyo, cache, settings, on_stale, reads)
         self._carriers: asyncio.Future[list[models.Carrier]] | None = None
         self.group_by_id = GroupByIdLoader(s)
         self.carrier_by_id = CarrierByIdLoader(s, lambda: self._carriers)
@@ -395,7 +225,7 @@ class Loaders:
             total = page.meta.total_records
             return {
                 "total": total if total is not None else offset + len(page.items),
-                "items": [_dump(r) for r in page.items],
+                "items": [dump_json(r) for r in page.items],
             }
 
         key = {**params, "offset": offset, "page_size": page_size}
@@ -497,7 +327,7 @@ class Loaders:
         async def fetch() -> list[dict[str, Any]]:
             carriers = await s.noyo.list_carriers()
             await s.store("carrier", carriers)
-            return [_dump(c) for c in carriers]
+            return [dump_json(c) for c in carriers]
 
         carriers = [s.validate(models.Carrier, v) for v in await s.read_one(LIST_CARRIERS, {"all": True}, fetch)]
         s.contains("carrier", carriers)

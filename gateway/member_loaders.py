@@ -24,44 +24,44 @@ from strawberry.dataloader import DataLoader
 from gateway.cache.resources import CURRENT_SNAPSHOT_BY_EMPLOYEE
 from gateway.noyo import NoyoNotFound, models
 
-from .loaders import _all_items, _bounded, _by_id_loader, _gather_found, _list_loader, _Source
+from .loader_source import Source, all_items, by_id_loader, gather_found, list_loader, under_fanout
 
 
-def _employee_by_id(s: _Source) -> DataLoader[str, models.Employee | None]:
+def _employee_by_id(s: Source) -> DataLoader[str, models.Employee | None]:
     async def fetch(ids: list[str]) -> list[models.Employee]:
-        return await _gather_found(ids, _bounded(s, s.noyo.get_employee))
+        return await gather_found(ids, under_fanout(s, s.noyo.get_employee))
 
-    return _by_id_loader(s, "employee", models.Employee, fetch)
+    return by_id_loader(s, "employee", models.Employee, fetch)
 
 
-def _dependent_by_id(s: _Source) -> DataLoader[str, models.Dependent | None]:
+def _dependent_by_id(s: Source) -> DataLoader[str, models.Dependent | None]:
     async def fetch(ids: list[str]) -> list[models.Dependent]:
-        return await _gather_found(ids, _bounded(s, s.noyo.get_dependent))
+        return await gather_found(ids, under_fanout(s, s.noyo.get_dependent))
 
-    return _by_id_loader(s, "dependent", models.Dependent, fetch)
+    return by_id_loader(s, "dependent", models.Dependent, fetch)
 
 
-def _dependents_by_employee_id(s: _Source, prime: DataLoader[str, Any]) -> DataLoader[str, list[models.Dependent]]:
+def _dependents_by_employee_id(s: Source, prime: DataLoader[str, Any]) -> DataLoader[str, list[models.Dependent]]:
     async def fetch_all(employee_id: str) -> list[models.Dependent]:
         try:
-            return await _all_items(lambda o, n: s.noyo.list_employee_dependents(employee_id, offset=o, page_size=n))
+            return await all_items(lambda o, n: s.noyo.list_employee_dependents(employee_id, offset=o, page_size=n))
         except NoyoNotFound:
             return []
 
-    return _list_loader(s, "dependents_by_employee", models.Dependent, fetch_all, "dependent", prime)
+    return list_loader(s, "dependents_by_employee", models.Dependent, fetch_all, "dependent", prime)
 
 
-def _enrollments_by_employee_id(s: _Source) -> DataLoader[str, list[models.IndividualEnrollment]]:
+def _enrollments_by_employee_id(s: Source) -> DataLoader[str, list[models.IndividualEnrollment]]:
     async def fetch_all(employee_id: str) -> list[models.IndividualEnrollment]:
         try:
-            return await _all_items(lambda o, n: s.noyo.list_employee_enrollments(employee_id, offset=o, page_size=n))
+            return await all_items(lambda o, n: s.noyo.list_employee_enrollments(employee_id, offset=o, page_size=n))
         except NoyoNotFound:
             return []
 
-    return _list_loader(s, "enrollments_by_employee", models.IndividualEnrollment, fetch_all)
+    return list_loader(s, "enrollments_by_employee", models.IndividualEnrollment, fetch_all)
 
 
-def _current_snapshot_by_employee_id(s: _Source) -> DataLoader[str, dict[str, Any] | None]:
+def _current_snapshot_by_employee_id(s: Source) -> DataLoader[str, dict[str, Any] | None]:
     async def fetch(ids: list[str]) -> dict[str, Any]:
         async def one(employee_id: str) -> dict[str, Any] | None:
             try:
@@ -81,7 +81,7 @@ def _current_snapshot_by_employee_id(s: _Source) -> DataLoader[str, dict[str, An
 class MemberLoaders:
     """The member data loaders of one request (see the module docstring)."""
 
-    def __init__(self, source: _Source) -> None:
+    def __init__(self, source: Source) -> None:
         self.employee_by_id = _employee_by_id(source)
         self.dependent_by_id = _dependent_by_id(source)
         self.dependents_by_employee_id = _dependents_by_employee_id(source, self.dependent_by_id)
