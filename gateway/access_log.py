@@ -78,22 +78,44 @@ def count_upstream_call() -> None:
 
 
 _second: list[Any] = [None, ""]  # the last whole second formatted, and its text
+_millisecond: list[tuple[int, str]] = [(-1, "")]  # the last millisecond's text (several requests end in one)
 
 
 def _timestamp() -> str:
-    now = time.time()
-    second = int(now)
+    millisecond = int(time.time() * 1000)
+    last = _millisecond[0]
+    if last[0] == millisecond:
+        return last[1]
+    second = millisecond // 1000
     if _second[0] != second:
         _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
-    return f"{_second[1]}.{int(now * 1000) % 1000:03d}Z"
+    text = f"{_second[1]}.{millisecond % 1000:03d}Z"
+    _millisecond[0] = (millisecond, text)
+    return text
+
+
+_CALLERS: dict[int, tuple[Any, str | None]] = {}  # by id(principal), the principal kept alive with it
 
 
 def _caller(principal: Any) -> str | None:
     if principal is None:
         return None
+    found = _CALLERS.get(id(principal))
+    if found is not None and found[0] is principal:  # principals are made once per caller and reused
+        return found[1]
     kind = getattr(principal, "kind", None) or "unknown"
     subject = getattr(principal, "subject", None) or "-"
-    return f"{kind}:{subject}"[:128]
+    caller = f"{kind}:{subject}"[:128]
+    if len(_CALLERS) >= 4096:
+        _CALLERS.clear()
+    _CALLERS[id(principal)] = (principal, caller)
+    return caller
+
+
+def current_record() -> AccessRecord | None:
+    """The current request's record (None outside a request), for a layer that fills several
+    fields at once."""
+    return _current.get()
 
 
 class AccessLogMiddleware:
@@ -107,7 +129,7 @@ class AccessLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        record = AccessRecord(method=scope.get("method", "?"), path=scope.get("path", "")[:MAX_PATH])
+        record = AccessRecord(scope.get("method", "?"), scope.get("path", "")[:MAX_PATH])
         scope[RECORD_SCOPE_KEY] = record  # for the layers around this one (the request's trace span)
         token = _current.set(record)
         started = time.perf_counter()
@@ -125,25 +147,26 @@ class AccessLogMiddleware:
             raise
         finally:
             _current.reset(token)
-            record.duration_ms = round((time.perf_counter() - started) * 1000, 1)
-            record.caller = _caller(scope.get(PRINCIPAL_SCOPE_KEY))
-            record.request_id = scope.get(REQUEST_ID_SCOPE_KEY)
+            duration_ms = record.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+            caller = record.caller = _caller(scope.get(PRINCIPAL_SCOPE_KEY))
+            request_id = record.request_id = scope.get(REQUEST_ID_SCOPE_KEY)
             if logger.isEnabledFor(logging.INFO):
+                method, path, status = record.method, record.path, record.status
                 fields = {
                     "time": _timestamp(),
-                    "method": record.method,
-                    "path": record.path,
-                    "status": record.status,
-                    "duration_ms": record.duration_ms,
-                    "request_id": record.request_id,
-                    "caller": record.caller,
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                    "request_id": request_id,
+                    "caller": caller,
                     "operation_type": record.operation_type,
                     "operation_name": record.operation_name,
                     "cost": record.cost,
                     "outcome": record.outcome,
                     "upstream_calls": record.upstream_calls,
                 }
-                message = f"{record.method} {record.path} {record.status} {record.duration_ms:.1f}ms"
+                message = f"{method} {path} {status} {duration_ms:.1f}ms"
                 logger.handle(quick_record(logger, logging.INFO, message, access=fields))
 
 
@@ -178,4 +201,5 @@ __all__ = [
     "AccessRecord",
     "annotate",
     "count_upstream_call",
+    "current_record",
 ]

@@ -205,10 +205,30 @@ def create_app(
         security = SecurityMiddleware(inner, settings=settings, authenticator=authenticator, limiter=limiter)
         return TracingMiddleware(AccessLogMiddleware(security, status_noted=True))
 
-    edge = Middleware(_Edge, layers=layers, path="/graphql", endpoint=graphql)
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[edge])
+    app = _Gateway(routes=routes, lifespan=lifespan, layers=layers, path="/graphql", endpoint=graphql)
     app.state.settings = settings
     return app
+
+
+class _Gateway(Starlette):
+    """Starlette with the gateway's HTTP layers (``layers``: tracing, access log, security) as
+    its one middleware (``_Edge``), and ``path`` going to them straight from the server:
+    the request every client makes skips Starlette's error middleware too (the security layer
+    answers any unexpected error there)."""
+
+    def __init__(self, *, layers: Any, path: str, endpoint: Any, **kwargs: Any) -> None:
+        edge = Middleware(_Edge, layers=layers, path=path, endpoint=endpoint, gateway=self)
+        super().__init__(middleware=[edge], **kwargs)
+        self.graphql_path = path
+        self.front: Any = None  # the layers, once Starlette built its stack (on the lifespan's start)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        front = self.front
+        if front is not None and scope["type"] == "http" and scope["path"] == self.graphql_path:
+            scope["app"] = self
+            await front(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
 
 class _Edge:
@@ -221,9 +241,9 @@ class _Edge:
 
     METHODS = frozenset({"GET", "POST"})
 
-    def __init__(self, app: Any, *, layers: Any, path: str, endpoint: Any) -> None:
+    def __init__(self, app: Any, *, layers: Any, path: str, endpoint: Any, gateway: _Gateway) -> None:
         self.app, self.path, self.endpoint = app, path, endpoint
-        self.stack = layers(self._route)
+        self.stack = gateway.front = layers(self._route)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         await self.stack(scope, receive, send)

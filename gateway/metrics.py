@@ -10,8 +10,10 @@ label ever carries an id, a query string or PHI.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,8 +28,9 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
-from prometheus_client.core import CounterMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 from strawberry.extensions import SchemaExtension
 
 logger = logging.getLogger("gateway.metrics")
@@ -89,6 +92,74 @@ class _CacheStatsCollector(Collector):
         return []
 
 
+class _Series:
+    """One operation type's figures: operations by outcome, and the histogram of their durations."""
+
+    __slots__ = ("buckets", "created", "errors", "errors_created", "ok", "ok_created", "total")
+
+    def __init__(self) -> None:
+        self.ok = self.errors = 0
+        self.ok_created = self.errors_created = 0.0  # when each outcome was first counted
+        self.total = 0.0  # seconds
+        self.buckets = [0] * (len(OPERATION_BUCKETS) + 1)  # per bound, then past the last (+Inf)
+        self.created = time.time()
+
+
+class _Operations(Collector):
+    """``noyo_gateway_graphql_operations_total{operation_type,outcome}`` and
+    ``noyo_gateway_graphql_operation_seconds{operation_type}``: what a prometheus ``Counter``
+    and ``Histogram`` would export, counted in plain numbers. An operation is observed on every
+    request (every whole-response hit); the client's instruments take a lock per increment and
+    look the bucket up by hand, these only add, from the event loop's one thread, and sum up at
+    scrape time."""
+
+    def __init__(self) -> None:
+        self._series: dict[str, _Series] = {}
+
+    def observe(self, operation_type: str, ok: bool, seconds: float) -> None:
+        series = self._series.get(operation_type)
+        if series is None:
+            series = self._series[operation_type] = _Series()
+        if ok:
+            if not series.ok:
+                series.ok_created = time.time()
+            series.ok += 1
+        else:
+            if not series.errors:
+                series.errors_created = time.time()
+            series.errors += 1
+        if seconds < 0.0:
+            seconds = 0.0
+        series.total += seconds
+        series.buckets[bisect_left(OPERATION_BUCKETS, seconds)] += 1  # le: a bound counts itself
+
+    def collect(self) -> Iterator[Any]:
+        count_doc = "GraphQL operations by type and outcome (ok, or error when the result carries errors)."
+        seconds_doc = "Duration of one GraphQL operation, parsing and validation included, in seconds."
+        counts = CounterMetricFamily(f"{PREFIX}_graphql_operations", count_doc, labels=["operation_type", "outcome"])
+        seconds = HistogramMetricFamily(f"{PREFIX}_graphql_operation_seconds", seconds_doc, labels=["operation_type"])
+        created = GaugeMetricFamily(
+            f"{PREFIX}_graphql_operation_seconds_created", seconds_doc, labels=["operation_type"]
+        )
+        for operation_type, series in list(self._series.items()):
+            outcomes = (("ok", series.ok, series.ok_created), ("error", series.errors, series.errors_created))
+            for outcome, value, since in outcomes:
+                if value:
+                    counts.add_metric([operation_type, outcome], float(value), created=since)
+            cumulative, buckets = 0, []
+            for bound, value in zip((*OPERATION_BUCKETS, math.inf), series.buckets):
+                cumulative += value
+                buckets.append((floatToGoString(bound), float(cumulative)))
+            seconds.add_metric([operation_type], buckets, series.total)
+            created.add_metric([operation_type], series.created)
+        yield counts
+        yield seconds
+        yield created
+
+    def describe(self) -> list[Any]:
+        return []
+
+
 class GatewayMetrics:
     """The app's registry and its instruments; ``render()`` is the text exposition."""
 
@@ -96,7 +167,6 @@ class GatewayMetrics:
         self.registry = CollectorRegistry(auto_describe=True)
         self.cache_stats: Any = None  # the running cache's ``CacheStats``, set by the lifespan
         self.response_cache_stats: Any = None  # the response cache's ``ResponseCacheStats``
-        self._operation_children: dict[tuple[str, bool], tuple[Any, Any]] = {}
         self.upstream_requests = Counter(
             f"{PREFIX}_upstream_requests",
             "Attempts against Noyo by method, path template and outcome (HTTP status or error name).",
@@ -110,19 +180,8 @@ class GatewayMetrics:
             buckets=UPSTREAM_BUCKETS,
             registry=self.registry,
         )
-        self.operations = Counter(
-            f"{PREFIX}_graphql_operations",
-            "GraphQL operations by type and outcome (ok, or error when the result carries errors).",
-            ["operation_type", "outcome"],
-            registry=self.registry,
-        )
-        self.operation_seconds = Histogram(
-            f"{PREFIX}_graphql_operation_seconds",
-            "Duration of one GraphQL operation, parsing and validation included, in seconds.",
-            ["operation_type"],
-            buckets=OPERATION_BUCKETS,
-            registry=self.registry,
-        )
+        self.operations = _Operations()
+        self.registry.register(self.operations)
         self.token_fetches = Counter(
             f"{PREFIX}_token_fetches",
             "Access-token requests to Noyo's token endpoint by outcome (HTTP status or error name).",
@@ -237,14 +296,8 @@ class GatewayMetrics:
         self.token_fetch_seconds.observe(max(seconds, 0.0))
 
     def observe_operation(self, operation_type: str, ok: bool, seconds: float) -> None:
-        children = self._operation_children.get((operation_type, ok))
-        if children is None:  # labels() looks children up under a lock: remember them
-            children = self._operation_children[(operation_type, ok)] = (
-                self.operations.labels(operation_type, "ok" if ok else "error"),
-                self.operation_seconds.labels(operation_type),
-            )
-        children[0].inc()
-        children[1].observe(max(seconds, 0.0))
+        """One GraphQL operation (a whole-response hit included), from the event loop's thread."""
+        self.operations.observe(operation_type, ok, seconds)
 
     def observe_event_lag(self, kind: str, seconds: float) -> None:
         self.event_lag_seconds.labels(kind).observe(max(seconds, 0.0))

@@ -163,7 +163,11 @@ class TracingMiddleware:
             return
         headers = scope.get("headers") or ()
         fields = propagation_fields()
-        propagated = any(k in fields for k, _ in headers)
+        propagated = False
+        for key, _ in headers:
+            if key in fields:
+                propagated = True
+                break
         if not tracing_active():
             # no span to record: only the client's trace context is kept (for the calls to Noyo)
             if not propagated:

@@ -45,7 +45,7 @@ from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from .access_log import annotate
+from .access_log import annotate, current_record
 from .cache.responses import ResponseCache, document_hash, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, response_media_type
@@ -126,7 +126,12 @@ def _from_query_string(raw: bytes) -> _Operation | None:
 
 
 async def _read_body(receive: Any) -> bytes:
-    chunks = []
+    message = await receive()
+    if message["type"] != "http.request":
+        return b""
+    if not message.get("more_body", False):
+        return message.get("body", b"")  # the whole body in one message: what clients send
+    chunks = [message.get("body", b"")]
     while True:
         message = await receive()
         if message["type"] != "http.request":
@@ -215,44 +220,48 @@ class GatewayGraphQL(GraphQL):
             await super().__call__(scope, receive, send)
             return
         started = time.perf_counter()
-        parsed = None
-        if scope["method"] == "POST":
+        parsed = body = None
+        method = scope["method"]
+        if method == "POST":
             body = await _read_body(receive)
-            receive = _replay(body, receive)
             parsed = self._parsed(body)
-        elif scope["method"] == "GET" and scope.get("query_string"):
+        elif method == "GET" and scope.get("query_string"):
             parsed = self._parsed(scope["query_string"], query_string=True)
         if parsed is None:
-            await self._respond(scope, receive, send, None)
+            await self._respond(scope, receive if body is None else _replay(body, receive), send, None)
             return
         operation, keys = parsed
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
         if not isinstance(principal, Principal):
             principal = NOBODY
-        key = keys.get(principal)
-        if key is None:
+        known = keys.get(id(principal))  # principals are made once per caller and reused
+        if known is not None and known[0] is principal:
+            key = known[1]
+        else:
             key = responses.key(operation.digest, operation.operation_name, operation.variables, principal)
             if len(keys) < 64:
-                keys[principal] = key
-        conditional = operation.persisted and scope["method"] == "GET"
+                keys[id(principal)] = (principal, key)  # the principal kept: its id is not reused meanwhile
+        conditional = operation.persisted and method == "GET"
         stored = await responses.lookup(key)
         if stored is None:
-            stored = await self._miss(key, scope, receive, send, conditional)
+            replay = receive if body is None else _replay(body, receive)
+            stored = await self._miss(key, scope, replay, send, conditional)
             if stored is None:
                 return
-        headers = [(b"age", b"%d" % responses.age(stored)), (b"x-response-cache", b"hit")]
+        age = responses.age(stored)
         if conditional:
-            headers.append((b"etag", stored.etag.encode()))
-            if _header(scope, b"if-none-match") in (stored.etag.encode(), b"*"):
+            etag = stored.etag.encode()
+            headers = [(b"age", b"%d" % age), (b"x-response-cache", b"hit"), (b"etag", etag)]
+            if _header(scope, b"if-none-match") in (etag, b"*"):
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
                 self._observe(started, operation)
                 return
-        payload = responses.render(stored)
-        headers += [
-            (b"content-type", _media_type(_header(scope, b"accept"))),
-            (b"content-length", b"%d" % len(payload)),
-        ]
+        else:
+            headers = [(b"age", b"%d" % age), (b"x-response-cache", b"hit")]
+        payload = responses.render(stored, age)
+        headers.append((b"content-type", _media_type(_header(scope, b"accept"))))
+        headers.append((b"content-length", b"%d" % len(payload)))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
         self._observe(started, operation)
@@ -281,7 +290,7 @@ class GatewayGraphQL(GraphQL):
                     del self._flights[key]
         return None
 
-    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[_Operation, dict[Any, str]] | None:
+    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[_Operation, dict[int, Any]] | None:
         """The operation a POST body (or a GET query string) asks for, and its response-cache keys
         by principal, or None when it is not one cacheable operation. Remembered per raw request
         for the ones that come again (clients send the very same bytes for the same query)."""
@@ -305,8 +314,13 @@ class GatewayGraphQL(GraphQL):
 
     def _observe(self, started: float, operation: _Operation) -> None:
         """A hit is an operation like any other for the access log and the metrics."""
-        name = operation.operation_name if isinstance(operation.operation_name, str) else None
-        annotate(operation_type="query", operation_name=name, outcome="OK")
+        record = current_record()
+        if record is not None:  # what ``annotate`` does, without its keyword arguments
+            record.operation_type = "query"
+            name = operation.operation_name
+            record.operation_name = name[:128] if isinstance(name, str) else None  # as a miss logs it
+            if record.outcome is None:
+                record.outcome = "OK"
         if self.metrics is not None:
             self.metrics.observe_operation("query", True, time.perf_counter() - started)
 

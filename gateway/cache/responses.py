@@ -124,9 +124,11 @@ class ResponseCache:
             self.stats.hits += 1
         return found
 
-    def render(self, stored: StoredResponse) -> bytes:
-        """The body of a hit: the stored bytes and a ``responseCache`` extension saying so."""
-        age = max(0, int(self.clock() - stored.stored_at))
+    def render(self, stored: StoredResponse, age: int | None = None) -> bytes:
+        """The body of a hit: the stored bytes and a ``responseCache`` extension saying so (and
+        ``age``, the ``Age`` header's figure when the caller has it already)."""
+        if age is None:
+            age = self.age(stored)
         return stored.body + _HIT_TAIL % age
 
     def age(self, stored: StoredResponse) -> int:

@@ -51,17 +51,17 @@ class Deadlines:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def limit(self) -> _Watch:
-        task = asyncio.current_task()
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
         assert task is not None
-        self._ensure_watchdog()
+        watchdog = self._watchdog
+        if watchdog is None or self._loop is not loop or watchdog.done():
+            self._start_watchdog(loop)
         self._next += 1
         return _Watch(self, task, self._next, time.monotonic() + self.timeout)
 
-    def _ensure_watchdog(self) -> None:
-        watchdog = self._watchdog
-        if watchdog is not None and not watchdog.done() and self._loop is asyncio.get_running_loop():
-            return
-        loop = self._loop = asyncio.get_running_loop()
+    def _start_watchdog(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
         self._watches.clear()  # watches of another (closed) loop's requests
         self._watchdog = loop.create_task(self._watch_forever(), name="request-deadlines")
 

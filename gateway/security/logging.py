@@ -109,6 +109,21 @@ def _stamp(record: logging.LogRecord) -> logging.LogRecord:
 
 _TEMPLATES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
 _LOGGING_STARTED: float = getattr(logging, "_startTime", time.time())  # what relativeCreated counts from
+_REDACTED: dict[str, str] = {}  # quick records' messages, redacted (the access line's repeat)
+REDACTED_MEMO_ENTRIES = 1024
+_INVALID_SPAN = trace.INVALID_SPAN
+
+
+def _redacted(message: str) -> str:
+    """``redact(message)``, remembered for messages that come again (bounded; then forgotten
+    all at once): an access line's message is method, path, status and duration."""
+    found = _REDACTED.get(message)
+    if found is None:
+        found = redact(message)
+        if len(_REDACTED) >= REDACTED_MEMO_ENTRIES:
+            _REDACTED.clear()
+        _REDACTED[message] = found
+    return found
 
 
 def quick_record(logger: logging.Logger, level: int, message: str, **attributes: Any) -> logging.LogRecord:
@@ -117,23 +132,34 @@ def quick_record(logger: logging.Logger, level: int, message: str, **attributes:
     one record to the next (names, process and thread, no caller since none is looked up) is
     taken from a record made once per logger, level, process and thread. When a log-record
     factory other than the redacting one is installed, it makes the record as usual."""
-    factory = logging.getLogRecordFactory()
-    if factory is not _installed:
+    if logging.getLogRecordFactory() is not _installed:
         return logger.makeRecord(logger.name, level, "(unknown file)", 0, message, (), None, extra=attributes)
     key = (logger.name, level, os.getpid(), threading.get_ident())
     template = _TEMPLATES.get(key)
     if template is None:
         made = logger.makeRecord(logger.name, level, "(unknown file)", 0, "", (), None)
-        template = _TEMPLATES[key] = {k: v for k, v in vars(made).items() if k not in _PER_RECORD}
+        template = {k: v for k, v in vars(made).items() if k not in _PER_RECORD}
+        template.update(args=None, exc_info=None, exc_text=None, stack_info=None)
+        _TEMPLATES[key] = template
     record = logging.LogRecord.__new__(logging.LogRecord)
     values = record.__dict__
     values.update(template)
+    values.update(attributes)
     now = time.time()
     values["created"] = now
     values["msecs"] = int(now * 1000) % 1000 + 0.0
     values["relativeCreated"] = (now - _LOGGING_STARTED) * 1000
-    values.update(attributes, msg=message, args=None, exc_info=None, exc_text=None, stack_info=None)
-    return _stamp(record)
+    # what ``_stamp`` does, for a record with no arguments, exception or stack
+    values["msg"] = values["redacted"] = _redacted(message)
+    values["request_id"] = request_id_var.get()
+    span = trace.get_current_span()
+    if span is _INVALID_SPAN:
+        values["trace_id"] = values["span_id"] = None
+    else:
+        context = span.get_span_context()
+        values["trace_id"] = format(context.trace_id, "032x") if context.is_valid else None
+        values["span_id"] = format(context.span_id, "016x") if context.is_valid else None
+    return record
 
 
 _PER_RECORD = frozenset(

@@ -5,8 +5,9 @@ the response and stamped on log records). Unexpected exceptions anywhere below b
 generic 500 carrying the request id (details to the log only).
 
 For ``/graphql`` (in order, each refusal a GraphQL-style JSON error, nothing upstream):
-1. body size: ``Content-Length`` over ``GATEWAY_MAX_BODY_BYTES`` -> 413 (and a body that
-   streams past it is cut off with 413 too);
+1. body size: ``Content-Length`` over ``GATEWAY_MAX_BODY_BYTES`` -> 413 (and a body sent
+   without ``Content-Length`` that streams past it is cut off with 413 too; a declared length
+   is what the server reads, so a body within it is not counted again);
 2. CSRF: POST needs ``Content-Type: application/json`` -> 415 otherwise (form posts,
    multipart, text/plain cannot be forged into an operation); ``GATEWAY_CSRF_HEADER``, when
    set, must be present on every request -> 400;
@@ -68,6 +69,23 @@ def _is_event_stream(headers: dict[bytes, bytes]) -> bool:
     return any(part.split(";", 1)[0].strip() == "text/event-stream" for part in accept.split(","))
 
 
+_NO_CREDENTIALS: dict[str, str] = {}  # never written to
+
+
+def _with_id(given: Any, id_header: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
+    """A response's headers with ``id_header`` as its only ``x-request-id``."""
+    for key, _ in given:
+        if len(key) == len(REQUEST_ID_HEADER) and key.lower() == REQUEST_ID_HEADER:
+            return [(k, v) for k, v in given if k.lower() != REQUEST_ID_HEADER] + [id_header]
+    return [*given, id_header]
+
+
+async def _reply(send: Any, status: int, body: bytes, extra: Any = ()) -> None:
+    headers = [(b"content-type", b"application/json"), *extra]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
 def error_body(message: str, code: str, request_id: str | None, **extensions: Any) -> bytes:
     annotate(outcome=code)
     ext: dict[str, Any] = {"code": code, **extensions}
@@ -103,9 +121,10 @@ class SecurityMiddleware:
             return
         raw_headers = scope.get("headers") or []
         headers = dict(raw_headers)
-        request_id = _request_id(headers.get(REQUEST_ID_HEADER))
+        supplied = headers.get(REQUEST_ID_HEADER)
+        request_id = _request_id(supplied)
         id_header = (REQUEST_ID_HEADER, request_id.encode())
-        if REQUEST_ID_HEADER in headers:
+        if supplied is not None:
             raw_headers = [(k, v) for k, v in raw_headers if k != REQUEST_ID_HEADER]
         scope["headers"] = [*raw_headers, id_header]
         scope[REQUEST_ID_SCOPE_KEY] = request_id
@@ -119,21 +138,8 @@ class SecurityMiddleware:
                 started = True
                 if record is not None:
                     record.status = message["status"]
-                given = message.get("headers") or ()
-                if any(k.lower() == REQUEST_ID_HEADER for k, _ in given):
-                    given = [(k, v) for k, v in given if k.lower() != REQUEST_ID_HEADER]
-                message["headers"] = [*given, id_header]
+                message["headers"] = _with_id(message.get("headers") or (), id_header)
             await send(message)
-
-        async def reply(status: int, body: bytes, extra: list[tuple[bytes, bytes]] = ()) -> None:  # type: ignore[assignment]
-            await send_with_id(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [(b"content-type", b"application/json"), *extra],
-                }
-            )
-            await send_with_id({"type": "http.response.body", "body": body})
 
         try:
             path = scope["path"]
@@ -142,27 +148,31 @@ class SecurityMiddleware:
                 return
             refusal = await self._check(scope, headers, request_id)
             if refusal is not None:
-                await reply(*refusal)
+                await _reply(send_with_id, *refusal)
                 return
+            if b"content-length" not in headers or b"transfer-encoding" in headers:
+                receive = self._limited(receive)  # a declared length was checked above: no count then
             if b"accept" in headers and _is_event_stream(headers):
                 # a subscription over Server-Sent Events lives until its token expires
-                await self.app(scope, self._limited(receive), send_with_id)
+                await self.app(scope, receive, send_with_id)
             else:
                 with self.deadlines.limit():  # one watchdog, no timer per request
-                    await self.app(scope, self._limited(receive), send_with_id)
+                    await self.app(scope, receive, send_with_id)
         except _BodyTooLarge:
             if not started:
-                await reply(413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id))
+                await _reply(
+                    send_with_id, 413, error_body("The request body is too large.", "PAYLOAD_TOO_LARGE", request_id)
+                )
         except TimeoutError:
             logger.warning("request timed out after %ss", self.timeout)
             if not started:
                 message = f"The request took longer than {self.timeout:g} seconds and was stopped."
-                await reply(504, error_body(message, "TIMEOUT", request_id))
+                await _reply(send_with_id, 504, error_body(message, "TIMEOUT", request_id))
         except Exception:
             logger.exception("unexpected error outside the schema")
             if not started:
                 message = f"Internal server error. Request id: {request_id}."
-                await reply(500, error_body(message, "INTERNAL_SERVER_ERROR", request_id))
+                await _reply(send_with_id, 500, error_body(message, "INTERNAL_SERVER_ERROR", request_id))
         finally:
             request_id_var.reset(token)
 
@@ -188,7 +198,11 @@ class SecurityMiddleware:
             message = f"Requests must carry the {self.csrf_header.decode()} header."
             return 400, error_body(message, "CSRF_HEADER_MISSING", request_id), []
         client = (scope.get("client") or ("unknown", 0))[0]
-        credentials = {name: headers[raw].decode("latin-1") for name, raw in CREDENTIAL_HEADERS if raw in headers}
+        credentials = (
+            {name: headers[raw].decode("latin-1") for name, raw in CREDENTIAL_HEADERS if raw in headers}
+            if b"authorization" in headers or b"x-api-key" in headers
+            else _NO_CREDENTIALS
+        )
         try:
             principal = await self.authenticator.authenticate(credentials, client)
         except AuthenticationError as exc:

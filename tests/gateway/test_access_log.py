@@ -79,6 +79,27 @@ async def test_a_mutation_logs_its_outcome_and_upstream_calls_not_its_variables(
         assert secret not in text
 
 
+async def test_a_whole_response_hit_logs_the_line_its_miss_logged(gateway_client, caplog):
+    caplog.set_level(logging.INFO)
+    # given: a query with a long operation name, answered once (a miss that fills the response cache)
+    name = "Carriers" + "x" * 200
+    body = {"query": f"query {name} {{ carriers {{ displayName }} }}", "operationName": name}
+    miss = await gateway_client.post("/graphql", json=body)
+    assert miss.headers["x-response-cache"] == "miss"
+
+    # when: it comes again, served from the response cache
+    hit = await gateway_client.post("/graphql", json=body)
+    assert hit.headers["x-response-cache"] == "hit"
+
+    # then: one line each, with the same operation facts (the name cut at 128 characters both times)
+    first, second = access_records(caplog)
+    facts = ("method", "path", "status", "caller", "operation_type", "operation_name", "outcome")
+    assert [second[k] for k in facts] == [first[k] for k in facts]
+    assert (second["operation_type"], second["operation_name"], second["outcome"]) == ("query", name[:128], "OK")
+    assert (first["request_id"], second["request_id"]) == (miss.headers["x-request-id"], hit.headers["x-request-id"])
+    assert second["upstream_calls"] == 0 and isinstance(second["duration_ms"], float)
+
+
 async def test_a_payload_error_is_the_outcome(gql, caplog):
     caplog.set_level(logging.INFO)
     body = await gql('mutation { confirmDisconnectionRequest(id: "../x") { errors { code } } }')

@@ -160,3 +160,34 @@ def test_path_labels_fold_raw_ids_and_drop_query_strings():
     assert path_label("/api/v1/groups/{group_id}") == "/api/v1/groups/{group_id}"
     raw = "/api/v1/groups/3f2b8c1e-1d2a-4c5b-9e8f-0a1b2c3d4e5f/employees/42?ids=a,b"
     assert path_label(raw) == "/api/v1/groups/{id}/employees/{id}"
+
+
+def test_operation_metrics_export_what_prometheus_counters_and_histograms_would():
+    from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+    from gateway.metrics import OPERATION_BUCKETS, GatewayMetrics
+
+    # given: the gateway's metrics and, beside them, prometheus_client's own instruments
+    metrics = GatewayMetrics()
+    registry = CollectorRegistry()
+    operations = Counter("noyo_gateway_graphql_operations", "d", ["operation_type", "outcome"], registry=registry)
+    seconds = Histogram("noyo_gateway_graphql_operation_seconds", "d", ["operation_type"], buckets=OPERATION_BUCKETS,
+                        registry=registry)
+
+    # when: both see the same operations, durations on a bucket's bound, between bounds, past the last, negative
+    observed = [("query", True, 0.01), ("query", True, 0.0003), ("query", False, 0.02), ("mutation", True, 45.0),
+                ("query", True, -1.0), ("subscription", False, 2.5)]
+    for operation_type, ok, duration in observed:
+        metrics.observe_operation(operation_type, ok, duration)
+        operations.labels(operation_type, "ok" if ok else "error").inc()
+        seconds.labels(operation_type).observe(max(duration, 0.0))
+
+    # then: the same samples (the _created timestamps aside)
+    def samples(text: str) -> set[tuple[str, tuple, float]]:
+        return {(s.name, tuple(sorted(s.labels.items())), s.value)
+                for family in text_string_to_metric_families(text) for s in family.samples
+                if s.name.startswith("noyo_gateway_graphql_operation") and not s.name.endswith("_created")}
+
+    ours, theirs = samples(metrics.render()[0].decode()), samples(generate_latest(registry).decode())
+    assert ours == theirs and len(ours) > 20
+    assert ("noyo_gateway_graphql_operations_total", (("operation_type", "query"), ("outcome", "ok")), 3.0) in ours

@@ -123,3 +123,26 @@ def test_the_json_line_redacts_a_message_changed_after_the_record_was_made():
     # then: the line is redacted all the same
     line = formatter.format(made)
     assert SSN not in line and DOB not in line and "[SSN]" in line
+
+
+def test_a_quick_record_is_redacted_every_time_its_message_comes_again_and_the_memo_stays_bounded():
+    from gateway.security import logging as redacting
+    from gateway.security.logging import JsonFormatter, install_redaction, quick_record
+
+    # given: the redacting factory, and the access line's quick records
+    install_redaction()
+    logger = logging.getLogger("gateway.test.repeat")
+    formatter = JsonFormatter()
+
+    # when: the same message with an SSN in its path is logged again and again
+    lines = [formatter.format(quick_record(logger, logging.INFO, f"GET /x/{SSN} 200 0.1ms", access={}))
+             for _ in range(3)]
+
+    # then: every line is redacted
+    assert all(SSN not in line and "[SSN]" in line for line in lines)
+
+    # and: many different messages never grow what is remembered past its bound
+    for n in range(redacting.REDACTED_MEMO_ENTRIES * 2):
+        quick_record(logger, logging.INFO, f"GET /x/{n} 200 0.1ms", access={})
+    assert len(redacting._REDACTED) <= redacting.REDACTED_MEMO_ENTRIES
+    assert SSN not in formatter.format(quick_record(logger, logging.INFO, f"GET /x/{SSN} 200 0.1ms", access={}))
