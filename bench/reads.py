@@ -1,16 +1,17 @@
 """Read-path benchmark: ``python -m bench reads [--latency-ms 20] [--iterations 10]``.
 
-Serves the emulator over real loopback HTTP with an injected per-request latency, runs the
-gateway in-process against it, and prints, per representative query: upstream calls (cold and
-warm, counted at the emulator), cold and warm p50/p99, the overhead over making the same REST
-calls directly (a hand-written client that already holds a token, makes the calls the gateway
-makes and starts each as early as the gateway does, over the same ``NOYO_HTTP_TRANSPORT``), the
-dependent rounds of upstream calls the gateway's cold request took (a call that starts after
-another one answered is one round after it), and warm requests per second. "Cold" is an empty cache with a token in hand and a warm connection
-pool (both clients open the same connections first, as a running gateway has them); every ratio
-comes from this one run. The emulator runs in a process of its own. Rows named ``miss:`` run with
-the response cache off: their "warm" is a response-cache miss over a warm entity cache, compared
-at the end with the hit of the same query in this run.
+Serves the emulator over real loopback HTTP with an injected per-request latency, runs the gateway
+in-process against it, and prints, per representative query: upstream calls (cold and warm, counted
+at the emulator), cold and warm p50/p99, the overhead over making the same REST calls directly (a
+hand-written client that already holds a token, makes the calls the gateway makes and starts each
+as early as the gateway does, over the same ``NOYO_HTTP_TRANSPORT``), the dependent rounds of
+upstream calls the gateway's cold request took (a call that starts after another one answered is
+one round after it), and warm requests per second. "Cold" is an empty cache with a token in hand
+and a warm connection pool (both clients open the same connections first, as a running gateway has
+them), the objects built so far frozen out of the garbage collector as ``serve`` freezes its
+start-up; every ratio comes from this one run. The emulator runs in a process of its own. Rows
+named ``miss:`` run with the response cache off: their "warm" is a response-cache miss over a warm
+entity cache, compared at the end with the hit of the same query in this run.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Awaitable, Callable
 
 import httpx
 
-from gateway.app import create_app
+from gateway.app import create_app, freeze_startup_objects
 from gateway.noyo.transport import http_transport
 from gateway.settings import Settings
 
@@ -244,6 +245,7 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
                 upstream = gateway.state.services.noyo
                 # cold cache, not cold auth nor a cold connection pool
                 await _warm_pool(upstream._http, base_url, await upstream.tokens.get_token(), warm_connections)
+                freeze_startup_objects()  # as `serve` does: collections walk per-request garbage only
                 calls: list[tuple[float, float]] = []
                 _timeline(upstream._http, calls)
                 client = httpx.AsyncClient(transport=httpx.ASGITransport(gateway),

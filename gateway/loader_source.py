@@ -111,9 +111,15 @@ class Source:
         if self.reads is not None:
             self.reads.contains(resource, (r.id for r in records))
 
-    async def store(self, resource: str, records: Iterable[BaseModel]) -> None:
-        """Prime the per-id cache entries of ``resource`` with freshly fetched records."""
-        values = {r.id: dump_json(r) for r in records}  # type: ignore[attr-defined]
+    def dump(self, record: BaseModel) -> dict[str, Any]:
+        """A freshly fetched record as the JSON the cache stores; read back, it is ``record`` again
+        (the validation memo is handed the model already parsed: nothing is validated twice)."""
+        value = dump_json(record)
+        self.validate.remember(value, record)
+        return value
+
+    async def store_json(self, resource: str, values: Mapping[str, Any]) -> None:
+        """Prime the per-id cache entries of ``resource`` with freshly fetched records (``dump``ed)."""
         if values:
             await self.cache.set_many(resource, values, self.ttl(resource))
 
@@ -124,7 +130,7 @@ def by_id_loader(
     """A loader of ``model`` by id: cached per id, misses fetched by ``fetch(ids)`` in one go."""
 
     async def fetch_json(ids: list[str]) -> dict[str, Any]:
-        return {r.id: dump_json(r) for r in await fetch(ids)}  # type: ignore[attr-defined]
+        return {r.id: source.dump(r) for r in await fetch(ids)}  # type: ignore[attr-defined]
 
     validate = source.validate
 
@@ -160,9 +166,13 @@ def list_loader(
             results = [found.get(k, []) for k in keys]
         else:
             results = await asyncio.gather(*(source.bounded(fetch_all(k)) for k in keys))
-        if item_resource:
-            await source.store(item_resource, [r for records in results for r in records])
-        return {k: [dump_json(r) for r in records] for k, records in zip(keys, results)}
+        values = {k: [source.dump(r) for r in records] for k, records in zip(keys, results)}
+        if item_resource:  # the same JSON under each item's own id
+            await source.store_json(
+                item_resource,
+                {r.id: v for records, dumped in zip(results, values.values()) for r, v in zip(records, dumped)},  # type: ignore[attr-defined]
+            )
+        return values
 
     validate = source.validate
 

@@ -55,7 +55,6 @@ from gateway.loader_source import (
     StaleNote,
     all_items,
     by_id_loader,
-    dump_json,
     gather_found,
     list_loader,
     under_fanout,
@@ -221,12 +220,10 @@ class Loaders:
 
         async def fetch() -> dict[str, Any]:
             page = await fetch_page(**params, offset=offset, page_size=page_size)
-            await s.store(item_resource, page.items)
+            dumped = [s.dump(r) for r in page.items]
+            await s.store_json(item_resource, {r.id: v for r, v in zip(page.items, dumped)})  # type: ignore[attr-defined]
             total = page.meta.total_records
-            return {
-                "total": total if total is not None else offset + len(page.items),
-                "items": [dump_json(r) for r in page.items],
-            }
+            return {"total": total if total is not None else offset + len(page.items), "items": dumped}
 
         key = {**params, "offset": offset, "page_size": page_size}
         value = await s.read_one(list_resource, key, fetch)
@@ -326,8 +323,9 @@ class Loaders:
 
         async def fetch() -> list[dict[str, Any]]:
             carriers = await s.noyo.list_carriers()
-            await s.store("carrier", carriers)
-            return [dump_json(c) for c in carriers]
+            dumped = [s.dump(c) for c in carriers]
+            await s.store_json("carrier", {c.id: v for c, v in zip(carriers, dumped)})
+            return dumped
 
         carriers = [s.validate(models.Carrier, v) for v in await s.read_one(LIST_CARRIERS, {"all": True}, fetch)]
         s.contains("carrier", carriers)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import orjson
@@ -29,10 +28,15 @@ class ValidatedModels:
         if seen is not None and seen[0] is value and type(seen[1]) is model:
             return seen[1]
         validated = model.model_validate(value)
+        self.remember(value, validated)
+        return validated
+
+    def remember(self, value: Any, validated: BaseModel) -> None:
+        """``validated`` is the model of ``value`` (its JSON, about to be stored): a freshly fetched
+        record is not validated again when read back from the store."""
         if len(self._models) >= self.MAX:
             self._models.clear()
         self._models[id(value)] = (value, validated)  # holds ``value``: its id cannot be reused
-        return validated
 
 
 class ValidatedContents:
@@ -54,16 +58,23 @@ class ValidatedContents:
         if seen is not None:
             return seen  # type: ignore[return-value]
         validated = model.model_validate(value)
+        self._keep(key, validated)
+        return validated
+
+    def remember(self, value: Any, validated: BaseModel) -> None:
+        """``validated`` is the model of ``value`` (a freshly fetched record's JSON)."""
+        self._keep((type(validated), orjson.dumps(value)), validated)
+
+    def _keep(self, key: tuple[type[BaseModel], bytes], validated: BaseModel) -> None:
         if len(self._models) >= self.MAX:
             self._models.clear()
         self._models[key] = validated
-        return validated
 
 
 _MEMOS: dict[int, ValidatedModels | ValidatedContents] = {}
 
 
-def validator(cache: Any) -> Callable[[type[M], Any], M]:
+def validator(cache: Any) -> ValidatedModels | ValidatedContents:
     """The validation memo of ``cache``: per stored object in memory, per content when shared."""
     memo = _MEMOS.get(id(cache))
     if memo is None or len(_MEMOS) > 64:

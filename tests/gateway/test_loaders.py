@@ -146,3 +146,36 @@ async def test_employees_load_concurrently_one_call_each(new_loaders, emulator_a
     loaded = await new_loaders().employee_by_id.load_many([*ids, UNKNOWN_ID])
     assert [e.id for e in loaded[:3]] == ids and loaded[3] is None
     assert await upstream_counts() == {"GET /api/v1/employees/{employee_id}": 4}
+
+
+async def test_records_fetched_cold_are_validated_once_and_read_back_as_the_same_models(
+    new_loaders, emulator_app, monkeypatch
+):
+    # given: every validation of a stored connection or group counted, and an empty memory cache
+    from gateway.noyo import models
+
+    validated: list[str] = []
+    for model in (models.GroupConnection, models.Group):
+        original = model.model_validate.__func__  # type: ignore[attr-defined]
+
+        def counting(cls, value, *args, _original=original, **kwargs):
+            validated.append(cls.__name__)
+            return _original(cls, value, *args, **kwargs)
+
+        monkeypatch.setattr(model, "model_validate", classmethod(counting))
+    ids = sorted(_state(emulator_app).groups)[:5]
+
+    # when: one request loads the groups and their connections cold, and a second request again
+    cold = new_loaders()
+    groups = await cold.group_by_id.load_many(ids)
+    connections = await cold.connections_by_group_id.load_many(ids)
+    warm = new_loaders()
+    groups_again = await warm.group_by_id.load_many(ids)
+    connections_again = await warm.connections_by_group_id.load_many(ids)
+
+    # then: the models parsed from Noyo's answers were stored as they are (nothing validated a
+    # second time from the cached JSON), and the later request got those very models back
+    assert validated == []
+    assert sum(map(len, connections)) > 0
+    assert all(a is b for a, b in zip(groups, groups_again, strict=True))
+    assert all(a is b for xs, ys in zip(connections, connections_again, strict=True) for a, b in zip(xs, ys, strict=True))
