@@ -210,46 +210,45 @@ def create_app(
     return app
 
 
+_METHODS = frozenset({"GET", "POST"})
+
+
 class _Gateway(Starlette):
     """Starlette with the gateway's HTTP layers (``layers``: tracing, access log, security) as
-    its one middleware (``_Edge``), and ``path`` going to them straight from the server:
-    the request every client makes skips Starlette's error middleware too (the security layer
-    answers any unexpected error there)."""
+    its one middleware (``_Edge``), and ``GET``/``POST`` of exactly ``path`` going from the
+    server through layers of their own straight to ``endpoint`` (the GraphQL view): the request
+    every client makes skips Starlette's middleware and router (the view answers its own HTTP
+    errors; the security layer any unexpected one)."""
 
     def __init__(self, *, layers: Any, path: str, endpoint: Any, **kwargs: Any) -> None:
-        edge = Middleware(_Edge, layers=layers, path=path, endpoint=endpoint, gateway=self)
-        super().__init__(middleware=[edge], **kwargs)
-        self.graphql_path = path
-        self.front: Any = None  # the layers, once Starlette built its stack (on the lifespan's start)
+        super().__init__(middleware=[Middleware(_Edge, layers=layers, path=path, endpoint=endpoint)], **kwargs)
+        self.graphql_path, self.graphql_endpoint = path, endpoint
+        self.front = layers(endpoint)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        front = self.front
-        if front is not None and scope["type"] == "http" and scope["path"] == self.graphql_path:
-            scope["app"] = self
-            await front(scope, receive, send)
+        if scope["type"] == "http" and scope["path"] == self.graphql_path and scope["method"] in _METHODS:
+            scope["app"], scope["router"] = self, self.router
+            scope["endpoint"], scope["path_params"] = self.graphql_endpoint, {}
+            await self.front(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 
 
 class _Edge:
-    """The gateway's HTTP layers (``layers``: tracing, access log, security) as one Starlette
-    middleware, with ``GET``/``POST`` of exactly ``path`` going from them straight to
-    ``endpoint`` (the GraphQL view): the request every client makes skips the router and
-    Starlette's exception middleware (the view answers its own HTTP errors; the security layer
-    any unexpected one). Everything else (other paths, WebSockets, the lifespan) goes on to
-    ``app`` as usual."""
+    """The gateway's HTTP layers (``layers``) as Starlette's one middleware, for every request
+    ``_Gateway`` does not send straight to the view (other paths and methods, WebSockets, the
+    lifespan); ``GET``/``POST`` of exactly ``path`` that reach it (an app mounted under another
+    one) go from them to ``endpoint`` all the same."""
 
-    METHODS = frozenset({"GET", "POST"})
-
-    def __init__(self, app: Any, *, layers: Any, path: str, endpoint: Any, gateway: _Gateway) -> None:
+    def __init__(self, app: Any, *, layers: Any, path: str, endpoint: Any) -> None:
         self.app, self.path, self.endpoint = app, path, endpoint
-        self.stack = gateway.front = layers(self._route)
+        self.stack = layers(self._route)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         await self.stack(scope, receive, send)
 
     async def _route(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["path"] == self.path and scope["method"] in self.METHODS:
+        if scope["type"] == "http" and scope["path"] == self.path and scope["method"] in _METHODS:
             scope["router"], scope["endpoint"], scope["path_params"] = scope["app"].router, self.endpoint, {}
             await self.endpoint(scope, receive, send)
         else:

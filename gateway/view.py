@@ -46,7 +46,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from .access_log import annotate, current_record
-from .cache.responses import ResponseCache, document_hash, with_miss_extension
+from .cache.responses import LATER, ResponseCache, document_hash, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, response_media_type
 from .schema.live import refresh_context
@@ -125,20 +125,14 @@ def _from_query_string(raw: bytes) -> _Operation | None:
     return _operation(data)
 
 
-async def _read_body(receive: Any) -> bytes:
-    message = await receive()
-    if message["type"] != "http.request":
-        return b""
-    if not message.get("more_body", False):
-        return message.get("body", b"")  # the whole body in one message: what clients send
-    chunks = [message.get("body", b"")]
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
+async def _read_body(receive: Any, message: dict[str, Any]) -> bytes:
+    """The request body, ``message`` being the first message ``receive`` gave."""
+    chunks = []
+    while message["type"] == "http.request":
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break
+        message = await receive()
     return b"".join(chunks)
 
 
@@ -223,7 +217,11 @@ class GatewayGraphQL(GraphQL):
         parsed = body = None
         method = scope["method"]
         if method == "POST":
-            body = await _read_body(receive)
+            message = await receive()
+            if message["type"] == "http.request" and not message.get("more_body", False):
+                body = message.get("body", b"")  # the whole body in one message: what clients send
+            else:
+                body = await _read_body(receive, message)
             parsed = self._parsed(body)
         elif method == "GET" and scope.get("query_string"):
             parsed = self._parsed(scope["query_string"], query_string=True)
@@ -242,7 +240,9 @@ class GatewayGraphQL(GraphQL):
             if len(keys) < 64:
                 keys[id(principal)] = (principal, key)  # the principal kept: its id is not reused meanwhile
         conditional = operation.persisted and method == "GET"
-        stored = await responses.lookup(key)
+        stored = responses.lookup_now(key)
+        if stored is LATER:
+            stored = await responses.lookup(key)
         if stored is None:
             replay = receive if body is None else _replay(body, receive)
             stored = await self._miss(key, scope, replay, send, conditional)

@@ -75,6 +75,10 @@ class MemoryResponseStore:
         return len(self._slots)
 
     async def get(self, key: str) -> StoredResponse | None:
+        return self.get_now(key)
+
+    def get_now(self, key: str) -> StoredResponse | None:
+        """``get`` without awaiting (this store never waits): the whole-response hit's lookup."""
         slot = self._slots.get(key)
         if slot is None:
             return None

@@ -38,6 +38,7 @@ logger = logging.getLogger("gateway.cache.responses")
 EXTENSION = "responseCache"
 MISS_TAIL = b'"responseCache":{"hit":false,"ageSeconds":0}}}'
 _HIT_TAIL = b'"responseCache":{"hit":true,"ageSeconds":%d}}}'
+LATER = object()  # lookup_now: the store cannot answer without waiting
 
 
 @dataclass
@@ -118,6 +119,22 @@ class ResponseCache:
         except Exception as exc:  # noqa: BLE001 - a broken store is a miss
             self._failed("lookup", exc)
             found = None
+        return self._counted(found)
+
+    def lookup_now(self, key: str) -> Any:
+        """``lookup`` without awaiting, when the store answers at once (``get_now``: memory);
+        ``LATER`` when it cannot (Redis: then ``lookup``)."""
+        get_now = getattr(self.store, "get_now", None)
+        if get_now is None:
+            return LATER
+        try:
+            found = get_now(key)
+        except Exception as exc:  # noqa: BLE001 - a broken store is a miss
+            self._failed("lookup", exc)
+            found = None
+        return self._counted(found)
+
+    def _counted(self, found: StoredResponse | None) -> StoredResponse | None:
         if found is None:
             self.stats.misses += 1
         else:
@@ -184,6 +201,7 @@ class ResponseCache:
 
 __all__ = [
     "EXTENSION",
+    "LATER",
     "MISS_TAIL",
     "ResponseCache",
     "ResponseCacheStats",

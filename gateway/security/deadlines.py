@@ -11,6 +11,7 @@ so the oldest expire first and a tick looks at no more than it cancels).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from types import TracebackType
 
@@ -49,19 +50,24 @@ class Deadlines:
         self._next = 0
         self._watchdog: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread = 0  # the thread that loop runs in
 
     def limit(self) -> _Watch:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task(loop)
+        loop, watchdog = self._loop, self._watchdog
+        # the watchdog's loop, when it runs in this thread, is the running one: its current task
+        # is ours, found without asking for the running loop (which costs a system call, getpid)
+        task = asyncio.current_task(loop) if loop is not None and self._thread == threading.get_ident() else None
+        if task is None or watchdog is None or watchdog.done():
+            loop = asyncio.get_running_loop()
+            task = asyncio.current_task(loop)
+            if watchdog is None or self._loop is not loop or watchdog.done():
+                self._start_watchdog(loop)
         assert task is not None
-        watchdog = self._watchdog
-        if watchdog is None or self._loop is not loop or watchdog.done():
-            self._start_watchdog(loop)
         self._next += 1
         return _Watch(self, task, self._next, time.monotonic() + self.timeout)
 
     def _start_watchdog(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._loop = loop
+        self._loop, self._thread = loop, threading.get_ident()
         self._watches.clear()  # watches of another (closed) loop's requests
         self._watchdog = loop.create_task(self._watch_forever(), name="request-deadlines")
 

@@ -109,6 +109,8 @@ def _stamp(record: logging.LogRecord) -> logging.LogRecord:
 
 _TEMPLATES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
 _LOGGING_STARTED: float = getattr(logging, "_startTime", time.time())  # what relativeCreated counts from
+_pid = [os.getpid()]  # os.getpid() is a system call: this process's, renewed in a forked child
+os.register_at_fork(after_in_child=lambda: _pid.__setitem__(0, os.getpid()))
 _REDACTED: dict[str, str] = {}  # quick records' messages, redacted (the access line's repeat)
 REDACTED_MEMO_ENTRIES = 1024
 _INVALID_SPAN = trace.INVALID_SPAN
@@ -134,7 +136,7 @@ def quick_record(logger: logging.Logger, level: int, message: str, **attributes:
     factory other than the redacting one is installed, it makes the record as usual."""
     if logging.getLogRecordFactory() is not _installed:
         return logger.makeRecord(logger.name, level, "(unknown file)", 0, message, (), None, extra=attributes)
-    key = (logger.name, level, os.getpid(), threading.get_ident())
+    key = (logger.name, level, _pid[0], threading.get_ident())
     template = _TEMPLATES.get(key)
     if template is None:
         made = logger.makeRecord(logger.name, level, "(unknown file)", 0, "", (), None)
@@ -231,10 +233,31 @@ class JsonFormatter(logging.Formatter):
         )
 
 
+class LineHandler(logging.StreamHandler):
+    """``StreamHandler`` doing in one step what it does in several (filter, lock, format,
+    write, flush): the server writes a line per request (the access line). Same output."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        if self.filters:  # filters may change or drop the record: the usual way
+            return bool(super().handle(record))
+        with self.lock:  # type: ignore[union-attr]
+            try:
+                line = self.formatter.format(record) if self.formatter is not None else self.format(record)
+                stream = self.stream
+                stream.write(line + self.terminator)
+                if hasattr(stream, "flush"):
+                    stream.flush()
+            except RecursionError:
+                raise
+            except Exception:  # noqa: BLE001 - logging never raises into the caller
+                self.handleError(record)
+        return True
+
+
 def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> None:
     """Root logging for the server process: redaction on, JSON lines (or plain text) on stderr."""
     install_redaction()
-    handler = logging.StreamHandler()
+    handler = LineHandler()
     handler.setFormatter(
         JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
     )
@@ -247,4 +270,12 @@ def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> 
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False  # nor do they name threads
 
 
-__all__ = ["JsonFormatter", "configure_logging", "install_redaction", "quick_record", "redact", "request_id_var"]
+__all__ = [
+    "JsonFormatter",
+    "LineHandler",
+    "configure_logging",
+    "install_redaction",
+    "quick_record",
+    "redact",
+    "request_id_var",
+]

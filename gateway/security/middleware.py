@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 from gateway.access_log import PRINCIPAL_SCOPE_KEY, REQUEST_ID_SCOPE_KEY, annotate
@@ -31,7 +32,7 @@ from gateway.tracing import RECORD_SCOPE_KEY
 from .authn import AuthenticationError, Authenticator
 from .deadlines import Deadlines
 from .logging import request_id_var
-from .ratelimit import RateLimiter
+from .ratelimit import Decision, RateLimiter
 
 logger = logging.getLogger("gateway.security")
 
@@ -70,6 +71,26 @@ def _is_event_stream(headers: dict[bytes, bytes]) -> bool:
 
 
 _NO_CREDENTIALS: dict[str, str] = {}  # never written to
+_PASS = object()  # no refusal from the checks before authentication
+_PENDING = object()  # the checks must wait for I/O (a token to verify, a rate limit in Redis)
+
+
+def _caller(scope: dict[str, Any], headers: dict[bytes, bytes]) -> tuple[str, dict[str, str]]:
+    """The client address and the credential headers ``Authenticator.authenticate`` reads."""
+    client = (scope.get("client") or ("unknown", 0))[0]
+    if b"authorization" not in headers and b"x-api-key" not in headers:
+        return client, _NO_CREDENTIALS
+    return client, {name: headers[raw].decode("latin-1") for name, raw in CREDENTIAL_HEADERS if raw in headers}
+
+
+def _unauthenticated(exc: AuthenticationError, request_id: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    return 401, error_body(exc.message, "UNAUTHENTICATED", request_id), [(b"www-authenticate", b"Bearer")]
+
+
+def _rate_limited(decision: Any, request_id: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    message = f"Rate limit exceeded; retry in {decision.retry_after} seconds."
+    body = error_body(message, "RATE_LIMITED", request_id, retryAfter=decision.retry_after)
+    return 429, body, [(b"retry-after", str(decision.retry_after).encode())]
 
 
 def _with_id(given: Any, id_header: tuple[bytes, bytes]) -> list[tuple[bytes, bytes]]:
@@ -110,6 +131,7 @@ class SecurityMiddleware:
         self.path = path
         self.authenticator = authenticator
         self.limiter = limiter
+        self._hit_now: Callable[[str], Decision] | None = getattr(limiter, "hit_now", None)  # counts without I/O
         self.max_body = settings.gateway_max_body_bytes
         self.timeout = settings.gateway_request_timeout
         self.deadlines = Deadlines(self.timeout)
@@ -146,7 +168,9 @@ class SecurityMiddleware:
             if path != self.path and path.rstrip("/") != self.path:
                 await self.app(scope, receive, send_with_id)
                 return
-            refusal = await self._check(scope, headers, request_id)
+            refusal = self._check_now(scope, headers, request_id)
+            if refusal is _PENDING:
+                refusal = await self._check(scope, headers, request_id)
             if refusal is not None:
                 await _reply(send_with_id, *refusal)
                 return
@@ -176,9 +200,56 @@ class SecurityMiddleware:
         finally:
             request_id_var.reset(token)
 
+    def _check_now(self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str) -> Any:
+        """``_check`` without waiting for anything: its answer when no I/O is needed (the caller
+        anonymous, an API key or a token verified before; the rate limit counted in memory), or
+        ``_PENDING`` when authentication or the rate limit must wait (then ``_check``)."""
+        refusal = self._refusal(scope, headers, request_id)
+        if refusal is not _PASS:
+            return refusal
+        client, credentials = _caller(scope, headers)
+        try:
+            principal = self.authenticator.known(credentials, client)
+        except AuthenticationError as exc:
+            return _unauthenticated(exc, request_id)
+        hit_now = self._hit_now
+        if principal is None or (self.limiter is not None and hit_now is None):
+            return _PENDING
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+        if hit_now is None:  # no rate limit
+            return None
+        try:
+            decision = hit_now(principal.rate_key())
+        except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
+            logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
+            return None
+        return None if decision.allowed else _rate_limited(decision, request_id)
+
     async def _check(
         self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str
     ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        refusal = self._refusal(scope, headers, request_id)
+        if refusal is not _PASS:
+            return refusal
+        client, credentials = _caller(scope, headers)
+        try:
+            principal = await self.authenticator.authenticate(credentials, client)
+        except AuthenticationError as exc:
+            return _unauthenticated(exc, request_id)
+        scope[PRINCIPAL_SCOPE_KEY] = principal
+        if self.limiter is not None:
+            try:
+                decision = await self.limiter.hit(principal.rate_key())
+            except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
+                logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
+            else:
+                if not decision.allowed:
+                    return _rate_limited(decision, request_id)
+        return None
+
+    def _refusal(self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str) -> Any:
+        """Steps 1 and 2 (size, media type, CSRF header): a refusal, None for the GraphiQL page
+        (no credentials needed), or ``_PASS``."""
         method = scope["method"]
         length = headers.get(b"content-length")
         if length is not None and (not length.isdigit() or int(length) > self.max_body):
@@ -197,28 +268,7 @@ class SecurityMiddleware:
         if self.csrf_header is not None and self.csrf_header not in headers:
             message = f"Requests must carry the {self.csrf_header.decode()} header."
             return 400, error_body(message, "CSRF_HEADER_MISSING", request_id), []
-        client = (scope.get("client") or ("unknown", 0))[0]
-        credentials = (
-            {name: headers[raw].decode("latin-1") for name, raw in CREDENTIAL_HEADERS if raw in headers}
-            if b"authorization" in headers or b"x-api-key" in headers
-            else _NO_CREDENTIALS
-        )
-        try:
-            principal = await self.authenticator.authenticate(credentials, client)
-        except AuthenticationError as exc:
-            return 401, error_body(exc.message, "UNAUTHENTICATED", request_id), [(b"www-authenticate", b"Bearer")]
-        scope[PRINCIPAL_SCOPE_KEY] = principal
-        if self.limiter is not None:
-            try:
-                decision = await self.limiter.hit(principal.rate_key())
-            except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
-                logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
-            else:
-                if not decision.allowed:
-                    message = f"Rate limit exceeded; retry in {decision.retry_after} seconds."
-                    body = error_body(message, "RATE_LIMITED", request_id, retryAfter=decision.retry_after)
-                    return 429, body, [(b"retry-after", str(decision.retry_after).encode())]
-        return None
+        return _PASS
 
     def _limited(self, receive: Any) -> Any:
         received = 0

@@ -61,6 +61,10 @@ class MemoryRateLimiter:
         self._counts: dict[str, int] = {}
 
     async def hit(self, key: str) -> Decision:
+        return self.hit_now(key)
+
+    def hit_now(self, key: str) -> Decision:
+        """``hit`` without awaiting (nothing here waits): the security layer's every request."""
         now = self.clock()
         window = int(now // self.rate.period)
         if window != self._window:

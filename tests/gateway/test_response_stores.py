@@ -62,3 +62,25 @@ async def test_the_memory_store_keeps_at_most_max_entries(clock):
     assert len(store) == 2 and await store.get("a") is None
     await store.purge(["tag:b", "tag:c"])
     assert len(store) == 0
+
+
+async def test_a_lookup_is_answered_at_once_from_memory_and_later_from_redis(store, clock):
+    from gateway.cache.responses import LATER, ResponseCache
+
+    # given: a response cache over the store, holding one entry
+    cache = ResponseCache(store, salt="t", max_ttl=300, clock=clock)
+    stored = response(clock)
+    assert await store.put("k", stored, 60, ["group:1"], clock())
+
+    # when: it is looked up without waiting, then as usual
+    now_found, now_missing = cache.lookup_now("k"), cache.lookup_now("nothing")
+    found, missing = await cache.lookup("k"), await cache.lookup("nothing")
+
+    # then: memory answers at once (and counts it as a lookup); Redis says to wait for it
+    assert (found, missing) == (stored, None)
+    if isinstance(store, MemoryResponseStore):
+        assert (now_found, now_missing) == (stored, None)
+        assert (cache.stats.hits, cache.stats.misses) == (2, 2)
+    else:
+        assert now_found is LATER and now_missing is LATER
+        assert (cache.stats.hits, cache.stats.misses) == (1, 1)

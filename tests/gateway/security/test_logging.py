@@ -5,6 +5,7 @@ values appears in any log record, at DEBUG, from any logger."""
 from __future__ import annotations
 
 import copy
+import json
 import logging
 
 import pytest
@@ -146,3 +147,35 @@ def test_a_quick_record_is_redacted_every_time_its_message_comes_again_and_the_m
         quick_record(logger, logging.INFO, f"GET /x/{n} 200 0.1ms", access={})
     assert len(redacting._REDACTED) <= redacting.REDACTED_MEMO_ENTRIES
     assert SSN not in formatter.format(quick_record(logger, logging.INFO, f"GET /x/{SSN} 200 0.1ms", access={}))
+
+
+def test_the_servers_line_handler_writes_what_a_stream_handler_writes_and_honours_filters():
+    import io
+
+    from gateway.security.logging import JsonFormatter, LineHandler, install_redaction, quick_record
+
+    # given: the server's handler and the standard one, each on a stream of its own
+    install_redaction()
+    logger = logging.getLogger("gateway.test.lines")
+    ours, theirs = io.StringIO(), io.StringIO()
+    handlers = [LineHandler(ours), logging.StreamHandler(theirs)]
+    for handler in handlers:
+        handler.setFormatter(JsonFormatter())
+    records = [quick_record(logger, logging.INFO, f"GET /x/{SSN} 200 0.1ms", access={"path": "/x"}),
+               logger.makeRecord(logger.name, logging.WARNING, __file__, 1, f"born {DOB}", (), None),
+               logger.makeRecord(logger.name, logging.INFO, __file__, 1, "drop me", (), None)]
+
+    # when: both handle the same records, then again with a filter that drops one
+    for drop in (False, True):
+        if drop:
+            for handler in handlers:
+                handler.addFilter(lambda record: "drop" not in record.getMessage())
+        for record in records:
+            for handler in handlers:
+                handler.handle(record)
+
+    # then: the same lines, one JSON object each, redacted; the dropped record written once
+    lines = ours.getvalue().splitlines()
+    assert lines == theirs.getvalue().splitlines() and len(lines) == 5
+    assert [json.loads(line)["message"] for line in lines].count("drop me") == 1
+    assert SSN not in ours.getvalue() and DOB not in ours.getvalue()

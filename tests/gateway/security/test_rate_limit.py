@@ -60,3 +60,20 @@ async def test_rate_limit_in_redis_is_shared_by_replicas(redis_url, cache_namesp
         assert [int(await redis.get(key)) for key in keys] == [4]
     finally:
         await redis.aclose()
+
+
+async def test_a_memory_limiter_counts_awaited_and_immediate_hits_in_one_window():
+    from gateway.security.ratelimit import MemoryRateLimiter, Rate
+
+    # given: 2 a minute, at 120 s past the epoch (a window's start)
+    limiter = MemoryRateLimiter(Rate(2, 60), clock=lambda: 120.0)
+
+    # when: one hit awaited and one not, then a third of either kind
+    first, second = await limiter.hit("alice"), limiter.hit_now("alice")
+    third_now, third_awaited = limiter.hit_now("alice"), await limiter.hit("alice")
+
+    # then: the first two pass, the third is refused until the window ends, whichever way
+    assert first.allowed and second.allowed and second.remaining == 0
+    assert [d.allowed for d in (third_now, third_awaited)] == [False, False]
+    assert third_now.retry_after == third_awaited.retry_after == 60
+    assert limiter.hit_now("bob").allowed

@@ -111,3 +111,24 @@ async def test_refused_tokens_are_not_remembered_and_ttl_zero_remembers_nothing(
     off.secret = OTHER_SECRET
     with pytest.raises(AuthenticationError):
         await off.authenticate({"authorization": f"Bearer {token}"})
+
+
+async def test_only_a_token_verified_before_is_known_without_verifying_it():
+    auth = authenticator(Clock())
+    headers = {"authorization": f"Bearer {mint(role='operator')}"}
+
+    # given: a token never seen: known() cannot answer without verifying it
+    assert auth.known(headers) is None
+
+    # when: it is verified once
+    principal = await auth.authenticate(headers)
+
+    # then: known() answers the very principal, with no verification
+    assert auth.known(headers) is principal and principal.role == "operator"
+    # and: bad or missing credentials are refused by known() exactly as by authenticate()
+    for bad in ({"authorization": "Basic abc"}, {"authorization": "Bearer"}, {}):
+        with pytest.raises(AuthenticationError) as by_known:
+            auth.known(bad)
+        with pytest.raises(AuthenticationError) as by_authenticate:
+            await auth.authenticate(bad)
+        assert by_known.value.message == by_authenticate.value.message
