@@ -7,8 +7,18 @@
  * One fetcher, and one lazy WebSocket client, per distinct set of headers: a lazy client holds
  * no socket while none of its subscriptions runs, and a changed header gives a new connection
  * (credentials are checked once per connection, at `connection_init`).
+ *
+ * HTTP or WebSocket is decided from the document being sent (see `asSent`), never from the
+ * document GraphiQL last parsed, which can be the previous tab's.
  */
-import { createGraphiQLFetcher, type Fetcher, type FetcherOpts } from '@graphiql/toolkit';
+import {
+  createGraphiQLFetcher,
+  getSelectedOperationName,
+  type Fetcher,
+  type FetcherOpts,
+  type FetcherParams,
+} from '@graphiql/toolkit';
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 
 /** An error as GraphiQL's result pane shows it, in the shape of a GraphQL error. */
@@ -65,6 +75,28 @@ export function connectionParams(headers: FetcherOpts['headers']): Record<string
   return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 }
 
+/**
+ * The operation as sent: GraphiQL passes the editor's text as it is now, but the document and
+ * operation name it parsed from that text after a 100 ms debounce, so a run right after a tab
+ * switch (or an edit) carries the previous tab's: a subscription would go over HTTP, named as the
+ * query before it. The text is parsed here; the operation name is kept when the text defines it,
+ * else the text's first operation is sent. Text that does not parse goes over HTTP as it is, so
+ * the gateway answers with the syntax error.
+ */
+export function asSent(params: FetcherParams, opts?: FetcherOpts): [FetcherParams, FetcherOpts] {
+  let document: DocumentNode;
+  try {
+    document = parse(params.query);
+  } catch {
+    return [params, { ...opts, documentAST: undefined }];
+  }
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operationName = getSelectedOperationName(undefined, params.operationName ?? undefined, operations);
+  return [{ ...params, operationName: operationName ?? null }, { ...opts, documentAST: document }];
+}
+
 /** `client` whose subscriptions fail with `explain`ed errors instead of bare close events. */
 function explaining(client: Client): Client {
   return {
@@ -77,8 +109,9 @@ function explaining(client: Client): Client {
 export function createFetcher(httpUrl: string): Fetcher {
   const wsUrl = httpUrl.replace(/^http/, 'ws');
   const byHeaders = new Map<string, Fetcher>();
-  return (params, opts) => {
-    const headers = opts?.headers ?? {};
+  return (given, givenOpts) => {
+    const [params, opts] = asSent(given, givenOpts);
+    const headers = opts.headers ?? {};
     const key = JSON.stringify(headers);
     let fetcher = byHeaders.get(key);
     if (!fetcher) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -20,16 +21,21 @@ query { groups(first: 20) { nodes {
 """
 
 
-def open_graphiql(page: Any, stack: DemoStack) -> None:
-    """GraphiQL from the gateway, with its tabs and operation editor up."""
+def open_graphiql(page: Any, stack: DemoStack) -> Any:
+    """GraphiQL from the gateway, once its tabs are drawn and its operation and result editors exist
+    (GraphiQL ignores a run until both are created); the page's response."""
     response = page.goto(f"{stack.url}/graphql")
     assert response is not None and response.status == 200
     page.locator(".graphiql-tab-button").first.wait_for()
     page.locator(".graphiql-query-editor .view-lines").first.wait_for()
+    page.locator(".graphiql-response .monaco-editor").wait_for(state="attached")
+    return response
 
 
 def select_tab(page: Any, title: str) -> None:
+    """Opens the tab ``title``: it is the active one and the operation editor holds its document."""
     page.locator(".graphiql-tab-button", has_text=title).click()
+    page.locator(".graphiql-tab-button[aria-current='true']", has_text=title).wait_for()
     page.locator(".graphiql-query-editor .view-lines", has_text=title).first.wait_for()
 
 
@@ -44,21 +50,22 @@ def set_headers(page: Any, text: str) -> None:
     editor.locator(".view-lines", has_text=text[:8]).wait_for()
 
 
+EXECUTE = re.compile("Execute query")
 STARTED = """() => document.querySelector('.graphiql-execute-button[aria-label^="Stop query"]') !== null
   || (document.querySelector('.graphiql-response .view-lines')?.textContent ?? '').trim() !== ''"""
 
 
 def run(page: Any) -> None:
-    """Runs the open tab: clicked until GraphiQL shows it running or answered (a click while the
-    editor is still starting is not lost, but retried)."""
-    for _ in range(3):
-        page.get_by_role("button", name=re.compile("Execute query")).click()
-        try:
-            page.wait_for_function(STARTED, timeout=5_000)
-            return
-        except Exception:  # noqa: BLE001 - a busy machine: try the button again
-            continue
+    """Runs the open tab, and waits until GraphiQL shows it running or answered."""
+    page.get_by_role("button", name=EXECUTE).click()
     page.wait_for_function(STARTED)
+
+
+def run_subscription(page: Any) -> Any:
+    """Runs the open tab's subscription; the WebSocket it opened (fails if it opened none)."""
+    with page.expect_websocket() as opened:
+        run(page)
+    return opened.value
 
 
 def response_text(page: Any) -> str:
@@ -75,9 +82,19 @@ def open_subscriptions(stack: DemoStack, field: str) -> float:
 
 
 def until_subscribed(stack: DemoStack, field: str, count: int = 1, timeout: float = 15.0) -> None:
+    """Until the gateway holds at least ``count`` ``field`` subscriptions open."""
+    _until(lambda: open_subscriptions(stack, field) >= count, f"no {field} subscription opened", timeout)
+
+
+def until_unsubscribed(stack: DemoStack, field: str, timeout: float = 15.0) -> None:
+    """Until the gateway holds no ``field`` subscription open."""
+    _until(lambda: open_subscriptions(stack, field) == 0, f"a {field} subscription stayed open", timeout)
+
+
+def _until(done: Callable[[], bool], failure: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
-    while open_subscriptions(stack, field) < count:
-        assert time.monotonic() < deadline, f"no {field} subscription opened within {timeout} s"
+    while not done():
+        assert time.monotonic() < deadline, f"{failure} within {timeout} s"
         time.sleep(0.1)
 
 

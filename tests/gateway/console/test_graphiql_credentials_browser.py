@@ -14,7 +14,7 @@ from .support import (
     open_graphiql,
     quiet_pair,
     response_text,
-    run,
+    run_subscription,
     select_tab,
     set_headers,
     until_subscribed,
@@ -40,7 +40,7 @@ def test_a_subscription_with_the_api_key_in_the_headers_tab_receives_the_event(s
     set_headers(page, json.dumps({"X-API-Key": KEY_OPERATOR}))
 
     # when: the subscription runs, and then a carrier asks Noyo to disconnect a group
-    run(page)
+    run_subscription(page)
     until_subscribed(secured, "reviewQueueChanged")
     request_id = carrier_disconnection(secured, pair)
 
@@ -66,7 +66,7 @@ def test_a_subscription_without_a_valid_key_says_the_credentials_were_refused(
     set_headers(page, json.dumps(headers))
 
     # when: the subscription runs
-    run(page)
+    run_subscription(page)
 
     # then: the result pane says in words that the credentials were refused, and what to set
     page.locator(".graphiql-response").get_by_text(REFUSED).wait_for()
