@@ -414,6 +414,7 @@ class GatewayGraphQL(GraphQL):
         refused = await self._resolve_persisted(request_data)
         if refused is not None:
             return refused
+        context.streams = False  # one JSON answer: a subscription has nowhere to send its events
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
         pending = _PENDING.get()
         if pending is not None:

@@ -33,6 +33,8 @@ class Context:
     below: dict[int, dict[str, frozenset[str]]] = field(default_factory=dict)  # ``selection.fields_below``
     connection_params: Any = None  # a WebSocket's ``connection_init`` payload (credentials)
     expires_at: float | None = None  # when the credentials of a long-lived connection expire (epoch s)
+    #: False for one plain HTTP request/response (no event stream): a subscription is refused there
+    streams: bool = True
 
 
 def _request_id(request: Any) -> str:

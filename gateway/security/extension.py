@@ -9,6 +9,9 @@ schema serves apps configured differently. Per operation it:
 - refuses introspection when ``GATEWAY_ENV=production``;
 - refuses mutations to principals below ``operator`` (``FORBIDDEN``), on top of the
   permission classes on the mutation fields;
+- refuses a subscription sent as a plain HTTP request, whose one JSON answer has no room for
+  its events (``SUBSCRIPTION_NEEDS_STREAM``: the context's ``streams`` is False); over a
+  WebSocket or Server-Sent Events it runs;
 - reports the computed cost as ``extensions.cost`` on every response.
 """
 
@@ -111,6 +114,14 @@ class SecurityExtension(SchemaExtension):
                     "QUERY_TOO_COSTLY",
                     cost=found.cost,
                     maxCost=max_cost,
+                )
+            )
+        if operation.operation == OperationType.SUBSCRIPTION and getattr(context, "streams", True) is False:
+            errors.append(
+                _error(
+                    "Subscriptions need an event stream: open a WebSocket (graphql-transport-ws) on /graphql, "
+                    "or POST with `Accept: text/event-stream` (Server-Sent Events).",
+                    "SUBSCRIPTION_NEEDS_STREAM",
                 )
             )
         if operation.operation == OperationType.MUTATION:
