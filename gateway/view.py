@@ -27,7 +27,6 @@ import asyncio
 import logging
 import re
 import time
-import urllib.parse
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,14 +45,15 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from .access_log import annotate, current_record
-from .cache.responses import LATER, ResponseCache, document_hash, with_miss_extension
+from .cache.responses import LATER, ResponseCache, with_miss_extension
 from .console import graphiql_page
-from .graphql_http import negotiate, response_media_type
+from .graphql_http import negotiate
+from .raw_request import RawOperation, header, media_type, operation_of, operation_of_query_string, read_body, replay
 from .schema.live import refresh_context
 from .security.authn import AuthenticationError, Authenticator
 from .security.connection import authenticate_connection, parse_origins, token_expiry
 from .security.middleware import PRINCIPAL_SCOPE_KEY
-from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id, requested_hash
+from .security.persisted import PersistedQueries, PersistedQueryError, normalise_document_id
 from .security.principal import NOBODY, Principal
 from .security.scoping import scope_context
 from .settings import Settings
@@ -85,93 +85,9 @@ class _Pending:
 _PENDING: ContextVar[_Pending | None] = ContextVar("gateway_response_pending", default=None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Operation:
-    digest: str
-    operation_name: Any
-    variables: Any
-    persisted: bool
-
-
-def _operation(data: Any) -> _Operation | None:
-    """The cache-relevant parts of one request's JSON, or None (batches, malformed, no document)."""
-    if not isinstance(data, dict):
-        return None
-    data = normalise_document_id(data)
-    query, variables, extensions = data.get("query"), data.get("variables"), data.get("extensions")
-    if not isinstance(variables, (dict, type(None))) or not isinstance(extensions, (dict, type(None))):
-        return None
-    requested = requested_hash(extensions)
-    if isinstance(query, str):
-        digest = document_hash(query)
-        if requested is not None and requested != digest:
-            return None  # the normal path reports the mismatch
-    elif query is None and requested is not None:
-        digest = requested
-    else:
-        return None
-    return _Operation(digest, data.get("operationName"), variables, requested is not None)
-
-
-def _from_query_string(raw: bytes) -> _Operation | None:
-    params = dict(urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True))
-    data: dict[str, Any] = {k: params[k] for k in ("query", "operationName", "documentId") if k in params}
-    try:
-        for name in ("variables", "extensions"):
-            if params.get(name):
-                data[name] = orjson.loads(params[name])
-    except orjson.JSONDecodeError:
-        return None
-    return _operation(data)
-
-
-async def _read_body(receive: Any, message: dict[str, Any]) -> bytes:
-    """The request body, ``message`` being the first message ``receive`` gave."""
-    chunks = []
-    while message["type"] == "http.request":
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-        message = await receive()
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive_next: Any) -> Any:
-    """``receive`` giving ``body`` again, then the connection's own messages (a streamed
-    response, such as a subscription's event stream, learns of the client leaving that way)."""
-    sent = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            return await receive_next()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return receive
-
-
 _UNSEEN = object()
 MEMO_ENTRIES = 1024  # requests whose parsed operation is remembered (then forgotten all at once)
 MEMO_MAX_BYTES = 4096  # larger requests are parsed every time
-_MEDIA_TYPES: dict[bytes | None, bytes] = {}
-
-
-def _media_type(accept: bytes | None) -> bytes:
-    """``response_media_type`` of a raw ``Accept`` header, remembered per header value."""
-    found = _MEDIA_TYPES.get(accept)
-    if found is None:
-        found = response_media_type((accept or b"").decode("latin-1")).encode()
-        if len(_MEDIA_TYPES) < 256:
-            _MEDIA_TYPES[accept] = found
-    return found
-
-
-def _header(scope: dict[str, Any], name: bytes) -> bytes | None:
-    for key, value in scope.get("headers") or ():
-        if key == name:
-            return value
-    return None
 
 
 class GatewayGraphQL(GraphQL):
@@ -221,12 +137,12 @@ class GatewayGraphQL(GraphQL):
             if message["type"] == "http.request" and not message.get("more_body", False):
                 body = message.get("body", b"")  # the whole body in one message: what clients send
             else:
-                body = await _read_body(receive, message)
+                body = await read_body(receive, message)
             parsed = self._parsed(body)
         elif method == "GET" and scope.get("query_string"):
             parsed = self._parsed(scope["query_string"], query_string=True)
         if parsed is None:
-            await self._respond(scope, receive if body is None else _replay(body, receive), send, None)
+            await self._respond(scope, receive if body is None else replay(body, receive), send, None)
             return
         operation, keys = parsed
         principal = scope.get(PRINCIPAL_SCOPE_KEY)
@@ -244,15 +160,15 @@ class GatewayGraphQL(GraphQL):
         if stored is LATER:
             stored = await responses.lookup(key)
         if stored is None:
-            replay = receive if body is None else _replay(body, receive)
-            stored = await self._miss(key, scope, replay, send, conditional)
+            replayed = receive if body is None else replay(body, receive)
+            stored = await self._miss(key, scope, replayed, send, conditional)
             if stored is None:
                 return
         age = responses.age(stored)
         if conditional:
             etag = stored.etag.encode()
             headers = [(b"age", b"%d" % age), (b"x-response-cache", b"hit"), (b"etag", etag)]
-            if _header(scope, b"if-none-match") in (etag, b"*"):
+            if header(scope, b"if-none-match") in (etag, b"*"):
                 await send({"type": "http.response.start", "status": 304, "headers": headers})
                 await send({"type": "http.response.body", "body": b""})
                 self._observe(started, operation)
@@ -260,7 +176,7 @@ class GatewayGraphQL(GraphQL):
         else:
             headers = [(b"age", b"%d" % age), (b"x-response-cache", b"hit")]
         payload = responses.render(stored, age)
-        headers.append((b"content-type", _media_type(_header(scope, b"accept"))))
+        headers.append((b"content-type", media_type(header(scope, b"accept"))))
         headers.append((b"content-length", b"%d" % len(payload)))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": payload})
@@ -290,7 +206,7 @@ class GatewayGraphQL(GraphQL):
                     del self._flights[key]
         return None
 
-    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[_Operation, dict[int, Any]] | None:
+    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[RawOperation, dict[int, Any]] | None:
         """The operation a POST body (or a GET query string) asks for, and its response-cache keys
         by principal, or None when it is not one cacheable operation. Remembered per raw request
         for the ones that come again (clients send the very same bytes for the same query)."""
@@ -299,10 +215,10 @@ class GatewayGraphQL(GraphQL):
         if found is not _UNSEEN:
             return found
         if query_string:
-            operation = _from_query_string(raw)
+            operation = operation_of_query_string(raw)
         else:
             try:
-                operation = _operation(orjson.loads(raw))
+                operation = operation_of(orjson.loads(raw))
             except orjson.JSONDecodeError:
                 operation = None
         found = None if operation is None else (operation, {})
@@ -312,7 +228,7 @@ class GatewayGraphQL(GraphQL):
             memo[(query_string, raw)] = found
         return found
 
-    def _observe(self, started: float, operation: _Operation) -> None:
+    def _observe(self, started: float, operation: RawOperation) -> None:
         """A hit is an operation like any other for the access log and the metrics."""
         record = current_record()
         if record is not None:  # what ``annotate`` does, without its keyword arguments
