@@ -87,4 +87,18 @@ def negotiate(accept: str | None, response: Response) -> Response:
     return response
 
 
-__all__ = ["GRAPHQL_RESPONSE", "JSON", "is_request_error", "negotiate", "response_media_type"]
+#: ``extensions.code`` of a request refused before any GraphQL work, by HTTP status
+_REFUSAL_CODES = {405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+
+
+def refusal(status: int, reason: str, accept: str | None) -> Response:
+    """A request refused before it was a GraphQL operation (unparseable body, unknown operation
+    name, batching off...) as a GraphQL response: ``{"errors": [{"message", "extensions": {"code"}}]}``
+    with its status kept, in the media type the client asked for, so that clients (GraphiQL
+    included) show the reason rather than failing to parse plain text."""
+    code = _REFUSAL_CODES.get(status, "BAD_REQUEST")
+    body = orjson.dumps({"errors": [{"message": reason, "extensions": {"code": code}}]})
+    return Response(body, status_code=status, media_type=response_media_type(accept))
+
+
+__all__ = ["GRAPHQL_RESPONSE", "JSON", "is_request_error", "negotiate", "refusal", "response_media_type"]

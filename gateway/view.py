@@ -36,7 +36,7 @@ import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -47,7 +47,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from .access_log import annotate, current_record
 from .cache.responses import LATER, ResponseCache, with_miss_extension
 from .console import graphiql_page
-from .graphql_http import negotiate
+from .graphql_http import negotiate, refusal
 from .raw_request import RawOperation, header, media_type, operation_of, operation_of_query_string, read_body, replay
 from .schema.live import refresh_context
 from .security.authn import AuthenticationError, Authenticator
@@ -126,8 +126,11 @@ class GatewayGraphQL(GraphQL):
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         responses = self.responses
-        if scope["type"] != "http" or responses is None:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        if responses is None:
+            await self._respond(scope, receive, send, None)
             return
         started = time.perf_counter()
         parsed = body = None
@@ -247,7 +250,7 @@ class GatewayGraphQL(GraphQL):
             try:
                 response = await self.run(Request(scope=scope, receive=receive))
             except HTTPException as exc:
-                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+                response = refusal(exc.status_code, exc.reason, (header(scope, b"accept") or b"").decode("latin-1"))
             if pending is not None and pending.body is not None and response.status_code == 200:
                 assert self.responses is not None
                 stored = pending.stored = await self.responses.save(
