@@ -243,6 +243,9 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
     for name in ("review", "one"):
         print(f"  rounds, {name}: gateway " + " ".join(f"{load.rps:.0f}" for load in loads[f"{name} gateway"])
               + " / baseline " + " ".join(f"{load.rps:.0f}" for load in loads[f"{name} baseline"]))
+        print(f"  rounds, {name} p99/p50 ms: gateway "
+              + " ".join(f"{load.p99_ms:.1f}/{load.p50_ms:.1f}" for load in loads[f"{name} gateway"])
+              + " / baseline " + " ".join(f"{load.p99_ms:.1f}/{load.p50_ms:.1f}" for load in loads[f"{name} baseline"]))
     if scaling:
         print("  rounds, workers: 2 " + " ".join(f"{load.rps:.0f}" for load in scaling["2"])
               + " / 1 " + " ".join(f"{load.rps:.0f}" for load in scaling["1"]))

@@ -6,6 +6,12 @@ An entry is stored as ``{"v": value, "t": stored_at, "ttl": fresh_ttl, "s": stal
 TTL is ``ttl + s`` too, so the backend reclaims it; freshness itself is computed from the clock,
 never from the backend, so an injected clock fully controls it). An entry whose generation differs
 from the resource's current generation has been invalidated and reads as absent.
+
+Refresh ahead: a fresh entry in the last tenth of its TTL (at most ``REFRESH_AHEAD_MAX`` seconds)
+is ``due``. Read-through treats it as a miss (refetched, its value kept as the fallback), so the
+records one response read, stored together, are refreshed together at that response's next miss,
+rather than one by one as each expires, each time leaving the new response too short a life to
+be cached.
 """
 
 from __future__ import annotations
@@ -13,6 +19,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any
+
+#: the share of an entry's TTL, before it expires, in which read-through refreshes it ahead
+REFRESH_AHEAD = 0.1
+#: at most this many seconds ahead (a response lives whole seconds: 1 s at least)
+REFRESH_AHEAD_MAX = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +35,12 @@ class Entry:
     fresh: bool
     age: float
     expires_at: float = 0.0  # when it stops being fresh (wall clock)
+
+    @property
+    def current(self) -> bool:
+        """Fresh and not yet due for a refresh ahead of its expiry (see the module docstring)."""
+        ttl = self.expires_at - self.stored_at
+        return self.fresh and ttl - self.age >= min(REFRESH_AHEAD_MAX, REFRESH_AHEAD * ttl)
 
 
 def pack(value: Any, *, now: float, ttl: float, stale_window: float, generation: int) -> dict[str, Any]:

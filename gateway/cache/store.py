@@ -124,7 +124,7 @@ class Cache:
         """Fresh entries of several resources' ids in ONE MGET; nothing is fetched or recorded
         (a request reads ahead what its resolvers will then answer synchronously)."""
         read = await self._read_all({resource: list(dict.fromkeys(ids)) for resource, ids in wanted.items()})
-        return {resource: {i: e for i, e in entries.items() if e.fresh} for resource, (entries, _) in read.items()}
+        return {resource: {i: e for i, e in entries.items() if e.current} for resource, (entries, _) in read.items()}
 
     async def get(self, resource: str, id: str) -> Entry | None:
         return (await self.get_many(resource, [id])).get(id)
@@ -226,7 +226,7 @@ class Cache:
         found = {}
         expires_at = math.inf
         for i, e in entries.items():
-            if e.fresh:
+            if e.current:  # a fresh entry due for its refresh ahead is fetched again with the misses
                 found[i] = e.value
                 expires_at = min(expires_at, e.expires_at)
         self.stats.hits += len(found)
@@ -238,7 +238,7 @@ class Cache:
             found.update(fetched)
             expires_at = min(expires_at, fetched_at + (self.ttl_for(resource) if ttl is None else ttl))
             if failures:
-                self._serve_stale(resource, failures, entries, stale_on, on_stale, found)
+                expires_at = min(expires_at, self._serve_stale(resource, failures, entries, stale_on, on_stale, found))
         if reads is not None:
             reads.record(resource, wanted, expires_at, per_id=per_id)
         return {i: found.get(i) for i in wanted}
@@ -384,17 +384,26 @@ class Cache:
         stale_on: StaleOn,
         on_stale: OnStale | None,
         found: dict[str, Any],
-    ) -> None:
+    ) -> float:
+        """Serve the entries of failed fetches; returns when the earliest of them that is still
+        fresh (a refresh ahead that failed: served as fresh, not noted stale) expires."""
         for exc, ids in failures:
-            if not isinstance(exc, stale_on) or any(i not in entries for i in ids):
+            if any(i not in entries for i in ids):
                 raise exc
+            if not isinstance(exc, stale_on) and not all(entries[i].fresh for i in ids):
+                raise exc
+        expires_at = math.inf
         for _, ids in failures:
             for id in ids:
                 entry = entries[id]
                 found[id] = entry.value
+                if entry.fresh:
+                    expires_at = min(expires_at, entry.expires_at)
+                    continue
                 self.stats.stale_served += 1
                 if on_stale is not None:
                     on_stale(resource, id, entry.age)
+        return expires_at
 
     def _remember_generation(self, resource: str, raw: Any) -> int:
         try:

@@ -255,3 +255,32 @@ async def test_coalesce_shares_one_call_and_forgets_it_when_done(make_cache):
     assert await asyncio.gather(*tasks) == [1] * 10
     # and a later caller makes a new call
     assert await cache.coalesce("k", compute) == 2
+
+
+async def test_an_entry_in_the_last_tenth_of_its_ttl_is_refreshed_ahead_and_kept_if_that_fails(make_cache, clock):
+    # given a group cached for 10 s, read 9.5 s later (due for its refresh ahead of expiry)
+    from gateway.cache.reads import ReadLog
+
+    cache = make_cache()
+    await cache.set("group", "a", {"id": "a", "version": 0}, ttl=10)
+    stored_at = clock()
+    clock.advance(9.5)
+    upstream = Upstream(groups("a", version=1))
+    upstream.error = RuntimeError("not one of stale_on")
+    noted: list[tuple] = []
+    reads = ReadLog()
+    # when the refresh fails (whatever the error), then the still-fresh value is served as fresh:
+    # no stale note, and the response's deadline is the entry's own expiry
+    values = await cache.fetch_many("group", ["a"], upstream.fetch, ttl=10, stale_on=(Unavailable,),
+                                    on_stale=lambda *a: noted.append(a), reads=reads)
+    assert values == {"a": {"id": "a", "version": 0}} and upstream.calls == [["a"]]
+    assert noted == [] and reads.expires_at == stored_at + 10
+    # when it succeeds, then the new value is served and stored for a whole TTL
+    upstream.error = None
+    reads = ReadLog()
+    assert await cache.fetch_many("group", ["a"], upstream.fetch, ttl=10, reads=reads) == {"a": upstream.known["a"]}
+    assert reads.expires_at == clock() + 10
+    # and an entry not yet in its last tenth is not fetched at all
+    clock.advance(8.9)
+    assert await cache.fetch_many("group", ["a"], upstream.fetch, ttl=10) == {"a": upstream.known["a"]}
+    assert len(upstream.calls) == 2

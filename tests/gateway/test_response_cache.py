@@ -251,3 +251,32 @@ async def test_an_invalidation_from_a_noyo_event_purges_the_responses_built_from
 
     # then: the next answer is built afresh
     assert (await post(gateway_client, REQUEST, {"id": record["id"]})).headers["x-response-cache"] == "miss"
+
+
+async def test_records_read_together_are_refreshed_together_so_the_next_response_is_cached(
+    gateway, gateway_client, clock, upstream_counts
+):
+    # given: the review queue's list cached now and Noyo's carrier list half a second later, and a
+    # response built from both (it lives until the first of them expires)
+    gateway.state.services.cache.clock = clock
+    ttl = gateway.state.settings.gateway_cache_ttl_lists
+    assert (await post(gateway_client, "query { reviewQueue(first: 50) { totalCount } }")).status_code == 200
+    clock.advance(0.5)
+    assert (await post(gateway_client, "query { carriers { displayName } }")).status_code == 200
+    assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "miss"
+    assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "hit"
+
+    # when: the queue's list expires (the carrier list has half a second left) and the query comes again
+    clock.advance(ttl - 0.5)
+    await upstream_counts(reset=True)
+    assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "miss"
+
+    # then: that miss refreshed both lists at once (the carrier list ahead of its expiry), so its
+    # response is cached for a whole TTL: the next requests are hits, with no upstream call
+    refreshed = await upstream_counts(reset=True)
+    assert refreshed.get("GET /api/v1/group_disconnection_requests") == 1
+    assert refreshed.get("GET /api/v1/carriers") == 1
+    for _ in range(3):
+        assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "hit"
+        clock.advance(1)
+    assert await upstream_counts() == {}
