@@ -85,6 +85,7 @@ def redact(text: str) -> str:
 
 
 _installed: Callable[..., logging.LogRecord] | None = None
+_INVALID_SPAN = trace.INVALID_SPAN  # no span: nothing to format
 
 
 def _stamp(record: logging.LogRecord) -> logging.LogRecord:
@@ -100,11 +101,20 @@ def _stamp(record: logging.LogRecord) -> logging.LogRecord:
         record.exc_info = None  # formatters use the redacted exc_text
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
-    record.request_id = request_id_var.get()
-    span = trace.get_current_span().get_span_context()
-    record.trace_id = format(span.trace_id, "032x") if span.is_valid else None
-    record.span_id = format(span.span_id, "016x") if span.is_valid else None
+    _stamp_context(record.__dict__)
     return record
+
+
+def _stamp_context(values: dict[str, Any]) -> None:
+    """The request id and the current span's trace and span ids, into a record's ``values``."""
+    values["request_id"] = request_id_var.get()
+    span = trace.get_current_span()
+    context = None if span is _INVALID_SPAN else span.get_span_context()
+    if context is None or not context.is_valid:
+        values["trace_id"] = values["span_id"] = None
+    else:
+        values["trace_id"] = format(context.trace_id, "032x")
+        values["span_id"] = format(context.span_id, "016x")
 
 
 _TEMPLATES: dict[tuple[str, int, int, int], dict[str, Any]] = {}
@@ -113,7 +123,6 @@ _pid = [os.getpid()]  # os.getpid() is a system call: this process's, renewed in
 os.register_at_fork(after_in_child=lambda: _pid.__setitem__(0, os.getpid()))
 _REDACTED: dict[str, str] = {}  # quick records' messages, redacted (the access line's repeat)
 REDACTED_MEMO_ENTRIES = 1024
-_INVALID_SPAN = trace.INVALID_SPAN
 
 
 def _redacted(message: str) -> str:
@@ -153,14 +162,7 @@ def quick_record(logger: logging.Logger, level: int, message: str, **attributes:
     values["relativeCreated"] = (now - _LOGGING_STARTED) * 1000
     # what ``_stamp`` does, for a record with no arguments, exception or stack
     values["msg"] = values["redacted"] = _redacted(message)
-    values["request_id"] = request_id_var.get()
-    span = trace.get_current_span()
-    if span is _INVALID_SPAN:
-        values["trace_id"] = values["span_id"] = None
-    else:
-        context = span.get_span_context()
-        values["trace_id"] = format(context.trace_id, "032x") if context.is_valid else None
-        values["span_id"] = format(context.span_id, "016x") if context.is_valid else None
+    _stamp_context(values)
     return record
 
 
