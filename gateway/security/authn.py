@@ -175,6 +175,11 @@ class Authenticator:
         principal = self.known(headers, client)
         if principal is not None:
             return principal
+        return await self.verify(headers)
+
+    async def verify(self, headers: Mapping[str, str]) -> Principal:
+        """The principal of the bearer token in ``headers`` that ``known`` could not answer for
+        (one not verified before): its signature and claims checked now."""
         return await self._from_jwt(_bearer(headers))
 
     def known(self, headers: Mapping[str, str], client: str = "unknown") -> Principal | None:

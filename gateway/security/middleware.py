@@ -24,6 +24,7 @@ import json
 import logging
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from gateway.access_log import PRINCIPAL_SCOPE_KEY, REQUEST_ID_SCOPE_KEY, annotate
@@ -72,7 +73,20 @@ def _is_event_stream(headers: dict[bytes, bytes]) -> bool:
 
 _NO_CREDENTIALS: dict[str, str] = {}  # never written to
 _PASS = object()  # no refusal from the checks before authentication
-_PENDING = object()  # the checks must wait for I/O (a token to verify, a rate limit in Redis)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """The checks must wait for I/O: a bearer token to verify (``principal`` None), or a rate
+    limit counted in Redis (``principal`` authenticated already)."""
+
+    credentials: dict[str, str]
+    principal: Any
+
+
+def _limiter_down(exc: Exception) -> None:
+    """A rate-limit store outage lets the request through (logged)."""
+    logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
 
 
 def _caller(scope: dict[str, Any], headers: dict[bytes, bytes]) -> tuple[str, dict[str, str]]:
@@ -169,8 +183,8 @@ class SecurityMiddleware:
                 await self.app(scope, receive, send_with_id)
                 return
             refusal = self._check_now(scope, headers, request_id)
-            if refusal is _PENDING:
-                refusal = await self._check(scope, headers, request_id)
+            if isinstance(refusal, _Pending):
+                refusal = await self._check(scope, refusal, request_id)
             if refusal is not None:
                 await _reply(send_with_id, *refusal)
                 return
@@ -203,7 +217,8 @@ class SecurityMiddleware:
     def _check_now(self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str) -> Any:
         """``_check`` without waiting for anything: its answer when no I/O is needed (the caller
         anonymous, an API key or a token verified before; the rate limit counted in memory), or
-        ``_PENDING`` when authentication or the rate limit must wait (then ``_check``)."""
+        a ``_Pending`` of what is known so far when authentication or the rate limit must wait
+        (then ``_check`` goes on from it)."""
         refusal = self._refusal(scope, headers, request_id)
         if refusal is not _PASS:
             return refusal
@@ -212,40 +227,46 @@ class SecurityMiddleware:
             principal = self.authenticator.known(credentials, client)
         except AuthenticationError as exc:
             return _unauthenticated(exc, request_id)
-        hit_now = self._hit_now
-        if principal is None or (self.limiter is not None and hit_now is None):
-            return _PENDING
+        if principal is None:
+            return _Pending(credentials, None)
         scope[PRINCIPAL_SCOPE_KEY] = principal
-        if hit_now is None:  # no rate limit
+        if self.limiter is None:
             return None
+        if self._hit_now is None:
+            return _Pending(credentials, principal)
+        return self._counted_now(principal, request_id)
+
+    async def _check(
+        self, scope: dict[str, Any], pending: _Pending, request_id: str
+    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        """What ``_check_now`` left ``pending``: the bearer token to verify, the rate limit to count."""
+        principal = pending.principal
+        if principal is None:
+            try:
+                principal = await self.authenticator.verify(pending.credentials)
+            except AuthenticationError as exc:
+                return _unauthenticated(exc, request_id)
+            scope[PRINCIPAL_SCOPE_KEY] = principal
+            if self.limiter is None:
+                return None
+            if self._hit_now is not None:
+                return self._counted_now(principal, request_id)
+        assert self.limiter is not None
         try:
-            decision = hit_now(principal.rate_key())
+            decision = await self.limiter.hit(principal.rate_key())
         except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
-            logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
+            _limiter_down(exc)
             return None
         return None if decision.allowed else _rate_limited(decision, request_id)
 
-    async def _check(
-        self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str
-    ) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
-        refusal = self._refusal(scope, headers, request_id)
-        if refusal is not _PASS:
-            return refusal
-        client, credentials = _caller(scope, headers)
+    def _counted_now(self, principal: Any, request_id: str) -> tuple[int, bytes, list[tuple[bytes, bytes]]] | None:
+        assert self._hit_now is not None
         try:
-            principal = await self.authenticator.authenticate(credentials, client)
-        except AuthenticationError as exc:
-            return _unauthenticated(exc, request_id)
-        scope[PRINCIPAL_SCOPE_KEY] = principal
-        if self.limiter is not None:
-            try:
-                decision = await self.limiter.hit(principal.rate_key())
-            except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
-                logger.warning("rate limiter unavailable (%s): request let through", type(exc).__name__)
-            else:
-                if not decision.allowed:
-                    return _rate_limited(decision, request_id)
-        return None
+            decision = self._hit_now(principal.rate_key())
+        except Exception as exc:  # noqa: BLE001 - a rate-limit store outage must not take the API down
+            _limiter_down(exc)
+            return None
+        return None if decision.allowed else _rate_limited(decision, request_id)
 
     def _refusal(self, scope: dict[str, Any], headers: dict[bytes, bytes], request_id: str) -> Any:
         """Steps 1 and 2 (size, media type, CSRF header): a refusal, None for the GraphiQL page
