@@ -16,6 +16,8 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
+from .security.middleware import error_body
+
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -87,18 +89,20 @@ def negotiate(accept: str | None, response: Response) -> Response:
     return response
 
 
-#: ``extensions.code`` of a request refused before any GraphQL work, by HTTP status
-_REFUSAL_CODES = {405: "METHOD_NOT_ALLOWED", 413: "REQUEST_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
+#: ``extensions.code`` of a request refused before any GraphQL work, by HTTP status (the security
+#: layer's codes for the same refusals)
+_REFUSAL_CODES = {405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE"}
 
 
-def refusal(status: int, reason: str, accept: str | None) -> Response:
+def refusal(status: int, reason: str, accept: str | None, request_id: str | None) -> Response:
     """A request refused before it was a GraphQL operation (unparseable body, unknown operation
-    name, batching off...) as a GraphQL response: ``{"errors": [{"message", "extensions": {"code"}}]}``
-    with its status kept, in the media type the client asked for, so that clients (GraphiQL
-    included) show the reason rather than failing to parse plain text."""
-    code = _REFUSAL_CODES.get(status, "BAD_REQUEST")
-    body = orjson.dumps({"errors": [{"message": reason, "extensions": {"code": code}}]})
-    return Response(body, status_code=status, media_type=response_media_type(accept))
+    name, batching off...) as a GraphQL response: ``{"errors": [{"message", "extensions": {"code",
+    "requestId"}}]}`` (``error_body``, as the security layer's refusals, without ``data``: nothing
+    executed) with its status kept, in the media type the client asked for, so that clients
+    (GraphiQL included) show the reason rather than failing to parse plain text."""
+    payload = orjson.loads(error_body(reason, _REFUSAL_CODES.get(status, "BAD_REQUEST"), request_id))
+    del payload["data"]
+    return Response(orjson.dumps(payload), status_code=status, media_type=response_media_type(accept))
 
 
 __all__ = ["GRAPHQL_RESPONSE", "JSON", "is_request_error", "negotiate", "refusal", "response_media_type"]

@@ -44,7 +44,7 @@ from strawberry.subscriptions import GRAPHQL_SSE_PROTOCOL, GRAPHQL_TRANSPORT_WS_
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from .access_log import annotate, current_record
+from .access_log import REQUEST_ID_SCOPE_KEY, annotate, current_record
 from .cache.responses import LATER, ResponseCache, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, refusal
@@ -250,7 +250,8 @@ class GatewayGraphQL(GraphQL):
             try:
                 response = await self.run(Request(scope=scope, receive=receive))
             except HTTPException as exc:
-                response = refusal(exc.status_code, exc.reason, (header(scope, b"accept") or b"").decode("latin-1"))
+                accept = (header(scope, b"accept") or b"").decode("latin-1")
+                response = refusal(exc.status_code, exc.reason, accept, scope.get(REQUEST_ID_SCOPE_KEY))
             if pending is not None and pending.body is not None and response.status_code == 200:
                 assert self.responses is not None
                 stored = pending.stored = await self.responses.save(

@@ -37,6 +37,7 @@ async def test_a_request_refused_before_execution_is_a_json_graphql_error(
     assert set(body) == {"errors"}
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_REQUEST"]
     assert reason in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
     # and nothing reached Noyo
     counts = (await hooks.get("/__emulator/requests")).json()
     assert not any("/api/v1/" in key for key in counts)
