@@ -38,6 +38,7 @@ ONE_FIELD = "query { carriers { displayName } }"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 RSS_REQUESTS = 100_000
 LIST_TTL = 30  # GATEWAY_CACHE_TTL_LISTS's default: the warm entries' life
+WARM_UP_SECONDS = 1  # of load on every server before its measured rounds
 
 
 @dataclass
@@ -153,6 +154,13 @@ def _median(loads: list[Load], key: Callable[[Load], float] = lambda load: load.
     return sorted(loads, key=key)[(len(loads) - 1) // 2]
 
 
+def _warm_up(runs: dict[str, partial[Load]]) -> None:
+    """One second of each run's load, not measured: a process's first second under load (its
+    connections accepted, its allocator growing to the working set) is not its steady state."""
+    for run in runs.values():
+        run.func(*run.args, **{**run.keywords, "seconds": WARM_UP_SECONDS})
+
+
 def _alternating(rounds: int, runs: dict[str, Callable[[], Load]]) -> dict[str, list[Load]]:
     """``rounds`` rounds of every run in ``runs``, the order reversed every other round, so that a
     drift of the machine's speed during the suite falls on both sides of a comparison alike."""
@@ -177,7 +185,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
         args, env = _gateway(emulator_url, gateway_port, "memory://", 1)
         with _process(args, env, f"http://127.0.0.1:{gateway_port}/healthz") as gateway, ExitStack() as baselines:
             started = time.monotonic()
-            runs: dict[str, Callable[[], Load]] = {}
+            runs: dict[str, partial[Load]] = {}
             for name, query in queries:
                 body_file = baselines.enter_context(tempfile.NamedTemporaryFile("wb", suffix=".json"))
                 body_file.write(_warm(gateway_url, query))
@@ -188,8 +196,9 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                 baselines.enter_context(_process(baseline, {"BENCH_BODY_FILE": body_file.name},
                                                  f"http://127.0.0.1:{port}/"))
                 baseline_url = f"http://127.0.0.1:{port}/graphql"
-                runs[f"{name} baseline"] = partial(wrk, baseline_url, _body(query), seconds, connections)
-                runs[f"{name} gateway"] = partial(wrk, gateway_url, _body(query), seconds, connections)
+                runs[f"{name} baseline"] = partial(wrk, baseline_url, _body(query), seconds=seconds, connections=connections)
+                runs[f"{name} gateway"] = partial(wrk, gateway_url, _body(query), seconds=seconds, connections=connections)
+            _warm_up(runs)
             loads = _alternating(rounds, runs)
             # warm-up spans one expiry of the cached lists (the first miss under load sets the
             # allocator's high-water mark); flat means no growth after that
@@ -208,7 +217,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
         scaling: dict[str, list[Load]] = {}
         if _redis_up():
             with ExitStack() as servers:
-                scaled: dict[str, Callable[[], Load]] = {}
+                scaled: dict[str, partial[Load]] = {}
                 for workers in (1, 2):
                     port = _free_port()
                     url = f"http://127.0.0.1:{port}/graphql"
@@ -216,7 +225,8 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                     servers.enter_context(_process(args, env, f"http://127.0.0.1:{port}/healthz"))
                     for _ in range(workers * 3):
                         _warm(url, REVIEW_QUEUE)
-                    scaled[str(workers)] = partial(wrk, url, _body(REVIEW_QUEUE), seconds, connections)
+                    scaled[str(workers)] = partial(wrk, url, _body(REVIEW_QUEUE), seconds=seconds, connections=connections)
+                _warm_up(scaled)
                 scaling = _alternating(rounds, scaled)
 
     review, review_base = _median(loads["review gateway"]), _median(loads["review baseline"])

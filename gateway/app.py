@@ -132,7 +132,7 @@ def create_app(
                 guard.recovery_hooks.append(shared.reset_connections)
                 responses.store = Guarded(responses.store, guard, fallback=local)
             cache.on_invalidate = responses.purge  # every deletion/invalidation purges dependents
-        graphql.responses, graphql.metrics = responses, metrics
+        graphql.attach(responses, metrics)
         if metrics is not None and responses is not None:
             metrics.response_cache_stats = responses.stats
         events = EventRuntime(
@@ -145,7 +145,7 @@ def create_app(
             yield
         finally:
             await events.stop()
-            graphql.responses = None
+            await graphql.detach()
             if responses is not None:
                 await responses.close()
             await bus.close()

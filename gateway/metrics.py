@@ -53,7 +53,16 @@ CACHE_STATS = {
 }
 
 # Exported from ``gateway.cache.responses.ResponseCacheStats`` (whole responses).
-RESPONSE_CACHE_STATS = ("hits", "misses", "stores", "skipped_stores", "purges", "errors")
+RESPONSE_CACHE_STATS = (
+    "hits",
+    "misses",
+    "stores",
+    "skipped_stores",
+    "purges",
+    "errors",
+    "refreshes",
+    "failed_refreshes",
+)
 
 _ID_SEGMENT = re.compile(
     r"(?<=/)(?:[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}|\d+)(?=/|$)"
@@ -308,16 +317,17 @@ class GatewayMetrics:
 
 
 class MetricsExtension(SchemaExtension):
-    """Counts and times each operation; a no-op when the context's services carry no metrics."""
+    """Counts and times each operation; a no-op when the context's services carry no metrics, and
+    for a response cache's background refresh (counted as ``response_cache_refreshes``)."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
         try:
             yield
         finally:
-            services = getattr(self.execution_context.context, "services", None)
-            metrics = getattr(services, "metrics", None)
-            if isinstance(metrics, GatewayMetrics):
+            context = self.execution_context.context
+            metrics = getattr(getattr(context, "services", None), "metrics", None)
+            if isinstance(metrics, GatewayMetrics) and not getattr(context, "refresh", False):
                 metrics.observe_operation(self._operation_type(), self._ok(), time.perf_counter() - started)
 
     def _operation_type(self) -> str:

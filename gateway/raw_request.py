@@ -3,9 +3,9 @@
 ``operation_of(json)`` / ``operation_of_query_string(raw)`` give the ``RawOperation`` a request
 asks for (document hash, operation name, variables, whether it names a persisted document), or
 None for what only the normal path can answer (batches, malformed bodies, a hash that does not
-match its document). ``read_body`` and ``replay`` read an ASGI body once and hand it on;
-``media_type`` and ``header`` read raw headers. The response cache's hot path in ``view`` is
-built on these.
+match its document), remembered per raw request by ``ParsedRequests``. ``read_body`` and
+``replay`` read an ASGI body once and hand it on; ``media_type`` and ``header`` read raw
+headers. The response cache's hot path in ``view`` is built on these.
 """
 
 from __future__ import annotations
@@ -59,6 +59,45 @@ def operation_of_query_string(raw: bytes) -> RawOperation | None:
     except orjson.JSONDecodeError:
         return None
     return operation_of(data)
+
+
+_UNSEEN = object()
+MEMO_ENTRIES = 1024  # requests whose parsed operation is remembered (then forgotten all at once)
+MEMO_MAX_BYTES = 4096  # larger requests are parsed every time
+
+
+class ParsedRequests:
+    """The operation a POST body (or a GET query string) asks for, with a dictionary for its
+    response-cache keys by principal, or None when it is not one cacheable operation; remembered
+    per raw request for the ones that come again (clients send the same bytes for the same query)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[bool, bytes], tuple[RawOperation, dict[int, Any]] | None] = {}
+
+    def of_body(self, raw: bytes) -> tuple[RawOperation, dict[int, Any]] | None:
+        return self._get(raw, False)
+
+    def of_query_string(self, raw: bytes) -> tuple[RawOperation, dict[int, Any]] | None:
+        return self._get(raw, True)
+
+    def _get(self, raw: bytes, query_string: bool) -> tuple[RawOperation, dict[int, Any]] | None:
+        memo = self._memo
+        found = memo.get((query_string, raw), _UNSEEN)
+        if found is not _UNSEEN:
+            return found  # type: ignore[return-value]
+        if query_string:
+            operation = operation_of_query_string(raw)
+        else:
+            try:
+                operation = operation_of(orjson.loads(raw))
+            except orjson.JSONDecodeError:
+                operation = None
+        found = None if operation is None else (operation, {})
+        if len(raw) <= MEMO_MAX_BYTES:
+            if len(memo) >= MEMO_ENTRIES:
+                memo.clear()
+            memo[(query_string, raw)] = found
+        return found
 
 
 async def read_body(receive: Any, message: dict[str, Any]) -> bytes:

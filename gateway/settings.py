@@ -171,6 +171,11 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         ge=1,
         description="Upper bound of a cached response's life in seconds; the shortest TTL of what it read wins.",
     )
+    gateway_response_cache_refresh_ahead: bool = Field(
+        default=True,
+        description="Re-execute a cached response hit in the last tenth of its life (2 s at most) in the "
+        "background, for the same caller, so it is replaced before it expires.",
+    )
     gateway_response_cache_max_entries: int = Field(
         default=10_000, ge=1, description="Responses kept per process with memory:// (least recently used go first)."
     )

@@ -48,7 +48,8 @@ from .access_log import REQUEST_ID_SCOPE_KEY, annotate, current_record
 from .cache.responses import LATER, ResponseCache, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, refusal
-from .raw_request import RawOperation, header, media_type, operation_of, operation_of_query_string, read_body, replay
+from .raw_request import ParsedRequests, RawOperation, header, media_type, read_body, replay
+from .response_refresh import REFRESH_SCOPE_KEY, Refresher
 from .schema.live import refresh_context
 from .security.authn import AuthenticationError, Authenticator
 from .security.connection import authenticate_connection, parse_origins, token_expiry
@@ -85,9 +86,11 @@ class _Pending:
 _PENDING: ContextVar[_Pending | None] = ContextVar("gateway_response_pending", default=None)
 
 
-_UNSEEN = object()
-MEMO_ENTRIES = 1024  # requests whose parsed operation is remembered (then forgotten all at once)
-MEMO_MAX_BYTES = 4096  # larger requests are parsed every time
+async def _discard(message: Any) -> None:
+    """``send`` of a refresh: its response is stored, not sent."""
+
+
+REFRESH_LIMIT = 16  # background refreshes of cached responses running at once (per process)
 
 
 class GatewayGraphQL(GraphQL):
@@ -119,10 +122,31 @@ class GatewayGraphQL(GraphQL):
         self.production = production
         self.persisted = persisted
         self.authenticator = authenticator or Authenticator(settings)
-        self.responses: ResponseCache | None = None  # set by the app's lifespan
-        self._flights: dict[str, asyncio.Future[Any]] = {}  # misses executing, by key
-        self._operations: dict[tuple[bool, bytes], Any] = {}  # see _parsed
+        self.responses: ResponseCache | None = None  # set by the app's lifespan (``attach``)
+        self.refresher: Refresher | None = None
+        self._flights: dict[str, asyncio.Future[Any]] = {}  # misses and refreshes executing, by key
+        self._parsed = ParsedRequests()
         self.metrics: Any = None
+
+    def attach(self, responses: ResponseCache | None, metrics: Any) -> None:
+        """The lifespan's collaborators: the response cache (refreshed ahead unless
+        ``GATEWAY_RESPONSE_CACHE_REFRESH_AHEAD`` is off) and the metrics."""
+        self.responses, self.metrics = responses, metrics
+        self.refresher = None
+        if responses is not None and self.settings.gateway_response_cache_refresh_ahead:
+            self.refresher = Refresher(
+                self._flights,
+                self._refresh,
+                stats=responses.stats,
+                limit=REFRESH_LIMIT,
+                timeout=self.settings.gateway_request_timeout,
+            )
+
+    async def detach(self) -> None:
+        """At shutdown: no more cached responses; refreshes still running are cancelled."""
+        refresher, self.refresher, self.responses = self.refresher, None, None
+        if refresher is not None:
+            await refresher.close()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         responses = self.responses
@@ -141,9 +165,9 @@ class GatewayGraphQL(GraphQL):
                 body = message.get("body", b"")  # the whole body in one message: what clients send
             else:
                 body = await read_body(receive, message)
-            parsed = self._parsed(body)
+            parsed = self._parsed.of_body(body)
         elif method == "GET" and scope.get("query_string"):
-            parsed = self._parsed(scope["query_string"], query_string=True)
+            parsed = self._parsed.of_query_string(scope["query_string"])
         if parsed is None:
             await self._respond(scope, receive if body is None else replay(body, receive), send, None)
             return
@@ -167,7 +191,12 @@ class GatewayGraphQL(GraphQL):
             stored = await self._miss(key, scope, replayed, send, conditional)
             if stored is None:
                 return
-        age = responses.age(stored)
+            now = responses.clock()
+        else:
+            now = responses.clock()
+            if now >= stored.refresh_at and self.refresher is not None:
+                self.refresher.start(key, scope, body)  # served now; replaced before it expires
+        age = responses.age(stored, now)
         if conditional:
             etag = stored.etag.encode()
             headers = [(b"age", b"%d" % age), (b"x-response-cache", b"hit"), (b"etag", etag)]
@@ -209,27 +238,13 @@ class GatewayGraphQL(GraphQL):
                     del self._flights[key]
         return None
 
-    def _parsed(self, raw: bytes, *, query_string: bool = False) -> tuple[RawOperation, dict[int, Any]] | None:
-        """The operation a POST body (or a GET query string) asks for, and its response-cache keys
-        by principal, or None when it is not one cacheable operation. Remembered per raw request
-        for the ones that come again (clients send the very same bytes for the same query)."""
-        memo = self._operations
-        found = memo.get((query_string, raw), _UNSEEN)
-        if found is not _UNSEEN:
-            return found
-        if query_string:
-            operation = operation_of_query_string(raw)
-        else:
-            try:
-                operation = operation_of(orjson.loads(raw))
-            except orjson.JSONDecodeError:
-                operation = None
-        found = None if operation is None else (operation, {})
-        if len(raw) <= MEMO_MAX_BYTES:
-            if len(memo) >= MEMO_ENTRIES:
-                memo.clear()
-            memo[(query_string, raw)] = found
-        return found
+    async def _refresh(self, key: str, scope: Any, receive: Any) -> Any:
+        """A refresh's execution (``gateway.response_refresh``): a miss whose answer goes nowhere
+        but the cache; returns the stored response, or None when it was not stored."""
+        assert self.responses is not None
+        pending = _Pending(key, self.responses.clock(), False)
+        await self._respond(scope, receive, _discard, pending)
+        return pending.stored
 
     def _observe(self, started: float, operation: RawOperation) -> None:
         """A hit is an operation like any other for the access log and the metrics."""
@@ -292,6 +307,7 @@ class GatewayGraphQL(GraphQL):
         context = await build_context(request, response, request.app.state.services)
         principal = request.scope.get(PRINCIPAL_SCOPE_KEY)
         scope_context(context, principal if isinstance(principal, Principal) else NOBODY)
+        context.refresh = REFRESH_SCOPE_KEY in request.scope
         if not self.is_websocket_request(request) and self._get_stream_transport_from_headers(request.headers):
             context.expires_at = token_expiry(request.headers)  # Server-Sent Events end with the token
         return context

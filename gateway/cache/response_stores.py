@@ -1,9 +1,10 @@
 """Where cached responses live: this process's memory, or Redis shared by every replica.
 
 Both stores keep, per entry, the response body (up to its ``responseCache`` extension), its
-ETag and when it was stored; a tag index (tag -> entry keys) for purges; and, per tag, when it
-was last purged. A response whose request started before one of its tags was purged is not
-stored: it may have been built from what the purge removed.
+ETag, when it was stored and when a hit should refresh it ahead of its expiry; a tag index (tag
+-> entry keys) for purges; and, per tag, when it was last purged. A response whose request
+started before one of its tags was purged is not stored: it may have been built from what the
+purge removed. Entries live to the millisecond (Redis ``PX``), not whole seconds.
 
 ``RedisResponseStore`` does each operation in one round trip (a Lua script for store and purge,
 so the check and the write cannot interleave with another replica's purge). Its errors are the
@@ -12,6 +13,7 @@ caller's to handle (``ResponseCache`` turns them into misses and logged no-ops).
 
 from __future__ import annotations
 
+import math
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -33,6 +35,7 @@ class StoredResponse:
     body: bytes
     etag: str
     stored_at: float
+    refresh_at: float = math.inf  # from then on a hit refreshes it ahead (``gateway.response_refresh``)
 
 
 class ResponseStore(Protocol):
@@ -41,7 +44,7 @@ class ResponseStore(Protocol):
 
     async def get(self, key: str) -> StoredResponse | None: ...
 
-    async def put(self, key: str, response: StoredResponse, ttl: int, tags: Iterable[str], started_at: float) -> bool:
+    async def put(self, key: str, response: StoredResponse, ttl: float, tags: Iterable[str], started_at: float) -> bool:
         """Store unless a tag was purged at or after ``started_at``; True when stored."""
         ...
 
@@ -88,7 +91,7 @@ class MemoryResponseStore:
         self._slots.move_to_end(key)
         return slot.response
 
-    async def put(self, key: str, response: StoredResponse, ttl: int, tags: Iterable[str], started_at: float) -> bool:
+    async def put(self, key: str, response: StoredResponse, ttl: float, tags: Iterable[str], started_at: float) -> bool:
         tags = frozenset(tags)
         purged = self._purged
         if any(purged.get(tag, -1.0) >= started_at for tag in tags):
@@ -127,7 +130,7 @@ class MemoryResponseStore:
         self._by_tag.clear()
 
 
-# KEYS: entry, tag sets (n), purge marks (n). ARGV: value, ttl, started_at, n.
+# KEYS: entry, tag sets (n), purge marks (n). ARGV: value, ttl (ms), started_at, n.
 _PUT = """
 local n = tonumber(ARGV[4])
 local started = tonumber(ARGV[3])
@@ -136,10 +139,10 @@ for i = 1, n do
   if purged and tonumber(purged) >= started then return 0 end
 end
 local ttl = tonumber(ARGV[2])
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ttl)
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
 for i = 1, n do
   redis.call('SADD', KEYS[1 + i], KEYS[1])
-  if redis.call('TTL', KEYS[1 + i]) < ttl then redis.call('EXPIRE', KEYS[1 + i], ttl) end
+  if redis.call('PTTL', KEYS[1 + i]) < ttl then redis.call('PEXPIRE', KEYS[1 + i], ttl) end
 end
 return 1
 """
@@ -182,13 +185,17 @@ class RedisResponseStore:
             return None
         head, _, body = cast(bytes, raw).partition(b"\n")  # the client does not decode responses
         meta = orjson.loads(head)
-        return StoredResponse(body=body, etag=meta["e"], stored_at=float(meta["t"]))
+        refresh_at = float(meta.get("r", math.inf))  # entries of an older gateway have none
+        return StoredResponse(body=body, etag=meta["e"], stored_at=float(meta["t"]), refresh_at=refresh_at)
 
-    async def put(self, key: str, response: StoredResponse, ttl: int, tags: Iterable[str], started_at: float) -> bool:
+    async def put(self, key: str, response: StoredResponse, ttl: float, tags: Iterable[str], started_at: float) -> bool:
         tags = sorted(set(tags))
-        value = orjson.dumps({"e": response.etag, "t": response.stored_at}) + b"\n" + response.body
+        meta = {"e": response.etag, "t": response.stored_at}
+        if math.isfinite(response.refresh_at):
+            meta["r"] = response.refresh_at
+        value = orjson.dumps(meta) + b"\n" + response.body
         keys = [self._entry(key), *(f"{self._prefix}t:{t}" for t in tags), *(f"{self._prefix}p:{t}" for t in tags)]
-        stored = await self._put(keys=keys, args=[value, max(1, int(ttl)), repr(started_at), len(tags)])
+        stored = await self._put(keys=keys, args=[value, max(1, int(ttl * 1000)), repr(started_at), len(tags)])
         return bool(stored)
 
     async def purge(self, tags: Iterable[str]) -> None:

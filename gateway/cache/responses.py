@@ -16,7 +16,9 @@ with memory stores every other replica purges its own on the invalidation's bus 
 
 A body is stored without its ``responseCache`` extension, which says ``hit`` and ``ageSeconds``:
 ``render`` appends it, so a hit carries the very bytes of the miss that filled it but for that.
-Store failures never fail a request: a lookup that fails is a miss, a write that fails is skipped.
+A hit in the last tenth of its entry's life (``StoredResponse.refresh_at``) has the view
+re-execute it in the background (``gateway.response_refresh``), so popular entries are replaced
+before they expire. Store failures never fail a request: a lookup that fails is a miss, a write that fails is skipped.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any
 
 import orjson
 
+from .entries import REFRESH_AHEAD, REFRESH_AHEAD_MAX
 from .reads import ReadLog
 from .response_stores import ResponseStore, StoredResponse, response_store_from_url
 
@@ -49,6 +52,8 @@ class ResponseCacheStats:
     skipped_stores: int = 0  # a tag was purged while the response was being built
     purges: int = 0
     errors: int = 0
+    refreshes: int = 0  # entries re-executed and replaced ahead of their expiry
+    failed_refreshes: int = 0  # refreshes not stored (errors, stale data, a purge meanwhile)
 
 
 def permissions_of(principal: Any) -> tuple[Any, ...]:
@@ -148,8 +153,8 @@ class ResponseCache:
             age = self.age(stored)
         return stored.body + _HIT_TAIL % age
 
-    def age(self, stored: StoredResponse) -> int:
-        return max(0, int(self.clock() - stored.stored_at))
+    def age(self, stored: StoredResponse, now: float | None = None) -> int:
+        return max(0, int((self.clock() if now is None else now) - stored.stored_at))
 
     async def save(self, key: str, body: bytes, reads: ReadLog, started_at: float) -> StoredResponse | None:
         """Store a miss's body (built by ``with_miss_extension``) for as long as what it read
@@ -157,11 +162,14 @@ class ResponseCache:
         if reads.empty or not body.endswith(MISS_TAIL):
             return None
         now = self.clock()
-        ttl = int(min(self.max_ttl, reads.expires_at - now))
+        # to the instant (not whole seconds): the earliest read is due for its own refresh ahead
+        # no later than this entry, so the entry's refresh refetches it (``gateway.cache.entries``)
+        ttl = min(self.max_ttl, reads.expires_at - now)
         if ttl < 1:
             return None
         prefix = body[: -len(MISS_TAIL)]
-        stored = StoredResponse(prefix, f'W/"{hashlib.sha256(prefix).hexdigest()[:32]}"', now)
+        refresh_at = now + ttl - min(REFRESH_AHEAD_MAX, REFRESH_AHEAD * ttl)
+        stored = StoredResponse(prefix, f'W/"{hashlib.sha256(prefix).hexdigest()[:32]}"', now, refresh_at)
         try:
             saved = await self.store.put(key, stored, ttl, reads.tags, started_at)
         except Exception as exc:  # noqa: BLE001 - not caching is always safe

@@ -35,6 +35,8 @@ class Context:
     expires_at: float | None = None  # when the credentials of a long-lived connection expire (epoch s)
     #: False for one plain HTTP request/response (no event stream): a subscription is refused there
     streams: bool = True
+    #: True for a response cache's background refresh (``gateway.response_refresh``): no client waits
+    refresh: bool = False
 
 
 def _request_id(request: Any) -> str:

@@ -84,3 +84,19 @@ async def test_a_lookup_is_answered_at_once_from_memory_and_later_from_redis(sto
     else:
         assert now_found is LATER and now_missing is LATER
         assert (cache.stats.hits, cache.stats.misses) == (1, 1)
+
+
+async def test_an_entry_keeps_its_refresh_time_and_lives_to_the_millisecond(store, clock):
+    import asyncio
+
+    # given: an entry to be refreshed from a given instant, stored for a fraction of a second
+    stored = StoredResponse(b'{"data":{}', 'W/"x"', clock(), clock() + 0.2)
+    assert await store.put("k", stored, 0.3, {"t"}, clock())
+
+    # then: it comes back with that instant, and is gone once the 0.3 s are over (not a whole second)
+    assert (await store.get("k")).refresh_at == stored.refresh_at
+    if isinstance(store, MemoryResponseStore):
+        clock.advance(0.35)
+    else:  # Redis expires on its own clock
+        await asyncio.sleep(0.35)
+    assert await store.get("k") is None
