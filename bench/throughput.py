@@ -1,4 +1,4 @@
-"""Warm throughput under load: ``python -m bench throughput [--seconds 3] [--connections 50] [--rounds 3]``.
+"""Warm throughput under load: ``python -m bench throughput [--seconds 3] [--connections 50] [--rounds 5]``.
 
 Runs the emulator (20 ms per upstream request), the gateway (``noyo-gateway serve``: uvicorn
 with uvloop and httptools, access log and a rate limit on, response cache on) and a bare
@@ -8,7 +8,8 @@ query against the baseline, p99/p50, ``--workers 2`` against one worker (Redis c
 gateway's RSS growth over 100,000 warm requests. Every ratio comes from this one run: each side
 of a comparison (gateway and bare app, two workers and one) is measured in ``--rounds``
 alternating rounds, the order reversed every other round, and the median rounds are compared (the
-machine's speed drifts over a suite; one round each would compare two different moments).
+machine's speed drifts over a suite; one round each would compare two different moments). Every
+server first takes a second of load that is not measured (``_warm_up``).
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any
 
 import httpx
 
@@ -161,12 +163,12 @@ def _warm_up(runs: dict[str, partial[Load]]) -> None:
         run.func(*run.args, **{**run.keywords, "seconds": WARM_UP_SECONDS})
 
 
-def _alternating(rounds: int, runs: dict[str, Callable[[], Load]]) -> dict[str, list[Load]]:
+def _alternating(rounds: int, runs: Mapping[str, Callable[[], Load]]) -> dict[str, list[Load]]:
     """``rounds`` rounds of every run in ``runs``, the order reversed every other round, so that a
     drift of the machine's speed during the suite falls on both sides of a comparison alike."""
     done: dict[str, list[Load]] = {name: [] for name in runs}
     for number in range(rounds):
-        order = list(runs) if number % 2 == 0 else list(reversed(runs))
+        order = list(runs) if number % 2 == 0 else list(runs)[::-1]
         for name in order:
             done[name].append(runs[name]())
     return done
@@ -180,6 +182,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
     gateway_url = f"http://127.0.0.1:{gateway_port}/graphql"
     emulator = [sys.executable, "-m", "noyo_emulator", "--port", str(emulator_port), "--latency-ms", str(latency_ms)]
     queries = (("review", REVIEW_QUEUE), ("one", ONE_FIELD))
+    load: dict[str, Any] = {"seconds": seconds, "connections": connections}  # every measured wrk run's
     rows: list[tuple[str, str, str]] = []
     with _process(emulator, {}, f"{emulator_url}/__emulator/requests"):
         args, env = _gateway(emulator_url, gateway_port, "memory://", 1)
@@ -196,8 +199,8 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                 baselines.enter_context(_process(baseline, {"BENCH_BODY_FILE": body_file.name},
                                                  f"http://127.0.0.1:{port}/"))
                 baseline_url = f"http://127.0.0.1:{port}/graphql"
-                runs[f"{name} baseline"] = partial(wrk, baseline_url, _body(query), seconds=seconds, connections=connections)
-                runs[f"{name} gateway"] = partial(wrk, gateway_url, _body(query), seconds=seconds, connections=connections)
+                runs[f"{name} baseline"] = partial(wrk, baseline_url, _body(query), **load)
+                runs[f"{name} gateway"] = partial(wrk, gateway_url, _body(query), **load)
             _warm_up(runs)
             loads = _alternating(rounds, runs)
             # warm-up spans one expiry of the cached lists (the first miss under load sets the
@@ -225,7 +228,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                     servers.enter_context(_process(args, env, f"http://127.0.0.1:{port}/healthz"))
                     for _ in range(workers * 3):
                         _warm(url, REVIEW_QUEUE)
-                    scaled[str(workers)] = partial(wrk, url, _body(REVIEW_QUEUE), seconds=seconds, connections=connections)
+                    scaled[str(workers)] = partial(wrk, url, _body(REVIEW_QUEUE), **load)
                 _warm_up(scaled)
                 scaling = _alternating(rounds, scaled)
 
@@ -273,7 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=int, default=20, help="emulator latency per request")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each wrk measurement")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds of each measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of each measurement")
     args = parser.parse_args(argv)
     run(args.latency_ms, args.seconds, args.connections, args.rounds)
 
