@@ -17,8 +17,9 @@ The hot path: with the response cache on, a single operation's key is computed f
 body (or query string) before anything is parsed, and a hit is answered right here (authentication
 and rate limits have run in the middleware before; metrics count it). A miss runs Strawberry and,
 when the operation is a query that read something and produced no errors or stale data, its body
-is stored. Bodies are encoded with orjson. GET requests naming a persisted document get an ETag
-and ``304 Not Modified`` for a matching ``If-None-Match``.
+is stored. A hit in the last tenth of its entry's life also starts the entry's refresh in the
+background (``gateway.response_refresh``). Bodies are encoded with orjson. GET requests naming
+a persisted document get an ETag and ``304 Not Modified`` for a matching ``If-None-Match``.
 """
 
 from __future__ import annotations
