@@ -18,7 +18,8 @@ A body is stored without its ``responseCache`` extension, which says ``hit`` and
 ``render`` appends it, so a hit carries the very bytes of the miss that filled it but for that.
 A hit in the last tenth of its entry's life (``StoredResponse.refresh_at``) has the view
 re-execute it in the background (``gateway.response_refresh``), so popular entries are replaced
-before they expire. Store failures never fail a request: a lookup that fails is a miss, a write that fails is skipped.
+before they expire. Store failures never fail a request: a lookup that fails is a miss, a write
+that fails is skipped.
 """
 
 from __future__ import annotations

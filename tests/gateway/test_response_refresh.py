@@ -174,3 +174,27 @@ async def test_refresh_ahead_can_be_turned_off(cache_namespace, emulator_app, cl
         clock.advance(2)
         assert (await post(client, REVIEW_QUEUE)).headers["x-response-cache"] == "miss"
     assert app.graphql_endpoint.refresher is None
+
+
+def _metric(text: str, name: str) -> float:
+    for line in text.splitlines():
+        if line.startswith(name + " ") or line.startswith(name + "{"):
+            return float(line.rsplit(" ", 1)[1])
+    return 0.0
+
+
+async def test_a_refresh_is_counted_as_one_and_not_as_a_client_s_operation(gateway, gateway_client, clock):
+    # given: the review queue cached (a miss and a hit: two operations)
+    expires_at = await cached_review_queue(gateway, gateway_client, clock)
+    clock.advance(expires_at - 1 - clock())
+
+    # when: a hit in its last second refreshes it
+    assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "hit"
+    await settle(gateway)
+    scraped = (await gateway_client.get("/metrics")).text
+
+    # then: three query operations (the clients'), one refresh
+    operations = 'noyo_gateway_graphql_operations_total{operation_type="query",outcome="ok"}'
+    assert _metric(scraped, operations) == 3
+    assert _metric(scraped, "noyo_gateway_response_cache_refreshes_total") == 1
+    assert _metric(scraped, "noyo_gateway_response_cache_failed_refreshes_total") == 0
