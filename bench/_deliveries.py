@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
 import sys
 import time
 import uuid
@@ -200,7 +201,17 @@ def main() -> None:
     import uvloop
 
     plan = json.loads(Path(sys.argv[1]).read_text())
-    sys.stdout.write(json.dumps(uvloop.run(run(plan))))
+    _write_all(json.dumps(uvloop.run(run(plan))).encode())
+
+
+def _write_all(data: bytes) -> None:
+    """``data`` on standard output, whole. The record is hundreds of KiB: through an unbuffered
+    ``sys.stdout`` (``PYTHONUNBUFFERED``) a pipe that is full takes part of a write and the rest
+    is lost, so the bench read a corrupted document on a busy machine."""
+    os.set_blocking(1, True)
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
 
 
 if __name__ == "__main__":
