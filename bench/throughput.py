@@ -156,11 +156,11 @@ def _median(loads: list[Load], key: Callable[[Load], float] = lambda load: load.
     return sorted(loads, key=key)[(len(loads) - 1) // 2]
 
 
-def _warm_up(runs: dict[str, partial[Load]]) -> None:
+def _warm_up(runs: Mapping[str, Callable[..., Load]]) -> None:
     """One second of each run's load, not measured: a process's first second under load (its
     connections accepted, its allocator growing to the working set) is not its steady state."""
     for run in runs.values():
-        run.func(*run.args, **{**run.keywords, "seconds": WARM_UP_SECONDS})
+        run(seconds=WARM_UP_SECONDS)
 
 
 def _alternating(rounds: int, runs: Mapping[str, Callable[[], Load]]) -> dict[str, list[Load]]:
@@ -188,7 +188,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
         args, env = _gateway(emulator_url, gateway_port, "memory://", 1)
         with _process(args, env, f"http://127.0.0.1:{gateway_port}/healthz") as gateway, ExitStack() as baselines:
             started = time.monotonic()
-            runs: dict[str, partial[Load]] = {}
+            runs: dict[str, Callable[..., Load]] = {}
             for name, query in queries:
                 body_file = baselines.enter_context(tempfile.NamedTemporaryFile("wb", suffix=".json"))
                 body_file.write(_warm(gateway_url, query))
@@ -220,7 +220,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
         scaling: dict[str, list[Load]] = {}
         if _redis_up():
             with ExitStack() as servers:
-                scaled: dict[str, partial[Load]] = {}
+                scaled: dict[str, Callable[..., Load]] = {}
                 for workers in (1, 2):
                     port = _free_port()
                     url = f"http://127.0.0.1:{port}/graphql"

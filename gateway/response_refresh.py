@@ -46,6 +46,15 @@ async def _disconnected() -> dict[str, Any]:
     return {"type": "http.disconnect"}
 
 
+def land(flights: dict[str, asyncio.Future[Any]], key: str, flight: asyncio.Future[Any], stored: Any) -> None:
+    """An execution of ``key`` (a miss or a refresh) is over: those waiting on ``flight`` get
+    ``stored`` (None: run your own), and the table of executions in flight forgets it."""
+    if not flight.done():
+        flight.set_result(stored)
+    if flights.get(key) is flight:
+        del flights[key]
+
+
 def background_scope(scope: dict[str, Any]) -> dict[str, Any]:
     """A copy of a request's scope for its refresh: same caller, a request id of its own."""
     request_id = uuid.uuid4().hex
@@ -97,10 +106,7 @@ class Refresher:
         except Exception as exc:  # noqa: BLE001 - the old entry stays until it expires
             logger.warning("response refresh failed: %s", type(exc).__name__)
         finally:
-            if not flight.done():
-                flight.set_result(stored)
-            if self.flights.get(key) is flight:
-                del self.flights[key]
+            land(self.flights, key, flight, stored)
         if stored is None:
             self.stats.failed_refreshes += 1
         else:
@@ -119,4 +125,4 @@ class Refresher:
         self._tasks.clear()
 
 
-__all__ = ["REFRESH_SCOPE_KEY", "Refresher", "background_scope"]
+__all__ = ["REFRESH_SCOPE_KEY", "Refresher", "background_scope", "land"]

@@ -50,7 +50,7 @@ from .cache.responses import LATER, ResponseCache, with_miss_extension
 from .console import graphiql_page
 from .graphql_http import negotiate, refusal
 from .raw_request import ParsedRequests, RawOperation, header, media_type, read_body, replay
-from .response_refresh import REFRESH_SCOPE_KEY, Refresher
+from .response_refresh import REFRESH_SCOPE_KEY, Refresher, land
 from .schema.live import refresh_context
 from .security.authn import AuthenticationError, Authenticator
 from .security.connection import authenticate_connection, parse_origins, token_expiry
@@ -192,11 +192,9 @@ class GatewayGraphQL(GraphQL):
             stored = await self._miss(key, scope, replayed, send, conditional)
             if stored is None:
                 return
-            now = responses.clock()
-        else:
-            now = responses.clock()
-            if now >= stored.refresh_at and self.refresher is not None:
-                self.refresher.start(key, scope, body)  # served now; replaced before it expires
+        now = responses.clock()
+        if now >= stored.refresh_at and self.refresher is not None:
+            self.refresher.start(key, scope, body)  # served now; replaced before it expires
         age = responses.age(stored, now)
         if conditional:
             etag = stored.etag.encode()
@@ -233,10 +231,7 @@ class GatewayGraphQL(GraphQL):
             await self._respond(scope, receive, send, pending)
         finally:
             if flight is not None:
-                if not flight.done():
-                    flight.set_result(pending.stored)
-                if self._flights.get(key) is flight:
-                    del self._flights[key]
+                land(self._flights, key, flight, pending.stored)
         return None
 
     async def _refresh(self, key: str, scope: Any, receive: Any) -> Any:
