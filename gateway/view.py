@@ -73,8 +73,10 @@ def strip_suggestions(message: str) -> str:
 
 @dataclass
 class _Pending:
-    """A miss being executed: where its body goes once it is known to be cacheable."""
+    """A miss being executed: where its body goes once it is known to be cacheable (the
+    response cache the request began with: a shutdown meanwhile detaches the view's)."""
 
+    responses: ResponseCache
     key: str
     started_at: float
     conditional: bool  # GET of a persisted document: answer with an ETag
@@ -189,7 +191,7 @@ class GatewayGraphQL(GraphQL):
             stored = await responses.lookup(key)
         if stored is None:
             replayed = receive if body is None else replay(body, receive)
-            stored = await self._miss(key, scope, replayed, send, conditional)
+            stored = await self._miss(responses, key, scope, replayed, send, conditional)
             if stored is None:
                 return
         now = responses.clock()
@@ -213,11 +215,12 @@ class GatewayGraphQL(GraphQL):
         await send({"type": "http.response.body", "body": payload})
         self._observe(started, operation)
 
-    async def _miss(self, key: str, scope: Any, receive: Any, send: Any, conditional: bool) -> Any:
+    async def _miss(
+        self, responses: ResponseCache, key: str, scope: Any, receive: Any, send: Any, conditional: bool
+    ) -> Any:
         """Execute a miss, or wait for the identical one already executing in this process (a
         herd of concurrent misses runs once). Returns the stored response to serve as a hit, or
         None once the response has been sent."""
-        assert self.responses is not None
         flight = self._flights.get(key)
         if flight is not None:
             stored = await asyncio.shield(flight)
@@ -226,7 +229,7 @@ class GatewayGraphQL(GraphQL):
             flight = None  # the first one was not cacheable: run ours
         else:
             flight = self._flights[key] = asyncio.get_running_loop().create_future()
-        pending = _Pending(key, self.responses.clock(), conditional)
+        pending = _Pending(responses, key, responses.clock(), conditional)
         try:
             await self._respond(scope, receive, send, pending)
         finally:
@@ -237,8 +240,10 @@ class GatewayGraphQL(GraphQL):
     async def _refresh(self, key: str, scope: Any, receive: Any) -> Any:
         """A refresh's execution (``gateway.response_refresh``): a miss whose answer goes nowhere
         but the cache; returns the stored response, or None when it was not stored."""
-        assert self.responses is not None
-        pending = _Pending(key, self.responses.clock(), False)
+        responses = self.responses
+        if responses is None:  # shut down since the refresh was started
+            return None
+        pending = _Pending(responses, key, responses.clock(), False)
         await self._respond(scope, receive, _discard, pending)
         return pending.stored
 
@@ -264,8 +269,7 @@ class GatewayGraphQL(GraphQL):
                 accept = (header(scope, b"accept") or b"").decode("latin-1")
                 response = refusal(exc.status_code, exc.reason, accept, scope.get(REQUEST_ID_SCOPE_KEY))
             if pending is not None and pending.body is not None and response.status_code == 200:
-                assert self.responses is not None
-                stored = pending.stored = await self.responses.save(
+                stored = pending.stored = await pending.responses.save(
                     pending.key, pending.body, pending.context.reads, pending.started_at
                 )
                 response.headers["x-response-cache"] = "miss"

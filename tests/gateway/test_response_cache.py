@@ -280,3 +280,19 @@ async def test_records_read_together_are_refreshed_together_so_the_next_response
         assert (await post(gateway_client, REVIEW_QUEUE)).headers["x-response-cache"] == "hit"
         clock.advance(1)
     assert await upstream_counts() == {}
+
+
+async def test_a_miss_in_flight_at_shutdown_is_still_answered(gateway, gateway_client, hooks):
+    # given: Noyo slow, and a miss waiting on it
+    slow = {"path": "/api/v1/group_disconnection_requests*", "latency_ms": 300}
+    assert (await hooks.post("/__emulator/faults", json=slow)).status_code == 200
+    pending = asyncio.ensure_future(post(gateway_client, REVIEW_QUEUE))
+    await asyncio.sleep(0.1)
+
+    # when: the view is detached from its response cache meanwhile (as the lifespan's shutdown does)
+    await gateway.graphql_endpoint.detach()
+
+    # then: the request that began with the cache is answered, not failed
+    answer = await pending
+    assert answer.status_code == 200 and "errors" not in answer.json(), answer.text
+    assert data(answer.json())["reviewQueue"]["totalCount"] >= 0
