@@ -1,4 +1,4 @@
-"""Warm throughput under load: ``python -m bench throughput [--seconds 3] [--connections 50] [--rounds 5]``.
+"""Warm throughput under load: ``python -m bench throughput [--seconds 3] [--connections 50] [--rounds 7]``.
 
 Runs the emulator (20 ms per upstream request), the gateway (``noyo-gateway serve``: uvicorn
 with uvloop and httptools, access log and a rate limit on, response cache on) and a bare
@@ -7,9 +7,11 @@ in its own process, and loads them with wrk at concurrency 50 from a fourth. Pri
 query against the baseline, p99/p50, ``--workers 2`` against one worker (Redis cache), and the
 gateway's RSS growth over 100,000 warm requests. Every ratio comes from this one run: each side
 of a comparison (gateway and bare app, two workers and one) is measured in ``--rounds``
-alternating rounds, the order reversed every other round, and the median rounds are compared (the
-machine's speed drifts over a suite; one round each would compare two different moments). Every
-server first takes a second of load that is not measured (``_warm_up``).
+alternating rounds, the order reversed every other round, so that both sides of a round run back
+to back, and the round with the median ratio is reported (``_paired``: the machine's speed drifts
+over a suite, by twofold on a busy host; one round each, or the median round of each side, would
+compare two different moments). Every server first takes a second of load that is not measured
+(``_warm_up``).
 """
 
 from __future__ import annotations
@@ -156,6 +158,15 @@ def _median(loads: list[Load], key: Callable[[Load], float] = lambda load: load.
     return sorted(loads, key=key)[(len(loads) - 1) // 2]
 
 
+def _paired(sides: list[Load], bases: list[Load]) -> tuple[Load, Load]:
+    """The round whose req/s ratio ``side / base`` is the median of the rounds' ratios (the lower
+    middle one of an even count). Both sides of a round ran back to back (``_alternating``), so
+    each ratio compares one moment of the machine: its speed may change twofold within a suite,
+    and the median round of each side alone may come from two different moments."""
+    pairs = sorted(zip(sides, bases, strict=True), key=lambda pair: pair[0].rps / pair[1].rps)
+    return pairs[(len(pairs) - 1) // 2]
+
+
 def _warm_up(runs: Mapping[str, Callable[..., Load]]) -> None:
     """One second of each run's load, not measured: a process's first second under load (its
     connections accepted, its allocator growing to the working set) is not its steady state."""
@@ -232,8 +243,8 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                 _warm_up(scaled)
                 scaling = _alternating(rounds, scaled)
 
-    review, review_base = _median(loads["review gateway"]), _median(loads["review baseline"])
-    one, one_base = _median(loads["one gateway"]), _median(loads["one baseline"])
+    review, review_base = _paired(loads["review gateway"], loads["review baseline"])
+    one, one_base = _paired(loads["one gateway"], loads["one baseline"])
     rows.append(("warm reviewQueue(first: 50), req/s gateway / bare Starlette",
                  f"{review.rps:.0f} / {review_base.rps:.0f} = {review.rps / review_base.rps:.0%}", ">= 50 %"))
     rows.append(("warm { carriers { displayName } }, req/s gateway / bare Starlette",
@@ -242,7 +253,7 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
     rows.append(("warm reviewQueue p99 / p50 at c=50",
                  f"{tail.p99_ms:.2f} / {tail.p50_ms:.2f} ms = {tail.p99_ms / tail.p50_ms:.2f}", "<= 2"))
     if scaling:
-        two, one_worker = _median(scaling["2"]), _median(scaling["1"])
+        two, one_worker = _paired(scaling["2"], scaling["1"])
         rows.append(("--workers 2 / 1 with Redis, warm reviewQueue req/s",
                      f"{two.rps:.0f} / {one_worker.rps:.0f} = {two.rps / one_worker.rps:.2f}x", ">= 1.5x"))
     else:
@@ -251,17 +262,20 @@ def run(latency_ms: int, seconds: float, connections: int, rounds: int) -> None:
                  f"{rss_before:.1f} -> {rss_after:.1f} MiB = {rss_after - rss_before:+.1f} MiB", "within 5 MiB"))
     failed = sum(load.errors for done in [*loads.values(), *scaling.values()] for load in done)
     print(f"wrk at concurrency {connections}, {seconds:g} s per measurement, {rounds} alternating rounds of each "
-          f"(req/s: the median round; p99/p50: the median round's); emulator latency {latency_ms} ms; "
+          f"(each ratio: the round with the median ratio of both sides measured back to back; p99/p50: the median round's); emulator latency {latency_ms} ms; "
           f"non-2xx responses: {failed}\n")
     for name in ("review", "one"):
-        print(f"  rounds, {name}: gateway " + " ".join(f"{load.rps:.0f}" for load in loads[f"{name} gateway"])
-              + " / baseline " + " ".join(f"{load.rps:.0f}" for load in loads[f"{name} baseline"]))
+        sides, bases = loads[f"{name} gateway"], loads[f"{name} baseline"]
+        print(f"  rounds, {name}: gateway " + " ".join(f"{load.rps:.0f}" for load in sides)
+              + " / baseline " + " ".join(f"{load.rps:.0f}" for load in bases)
+              + " = " + " ".join(f"{side.rps / base.rps:.0%}" for side, base in zip(sides, bases)))
         print(f"  rounds, {name} p99/p50 ms: gateway "
               + " ".join(f"{load.p99_ms:.1f}/{load.p50_ms:.1f}" for load in loads[f"{name} gateway"])
               + " / baseline " + " ".join(f"{load.p99_ms:.1f}/{load.p50_ms:.1f}" for load in loads[f"{name} baseline"]))
     if scaling:
         print("  rounds, workers: 2 " + " ".join(f"{load.rps:.0f}" for load in scaling["2"])
-              + " / 1 " + " ".join(f"{load.rps:.0f}" for load in scaling["1"]))
+              + " / 1 " + " ".join(f"{load.rps:.0f}" for load in scaling["1"])
+              + " = " + " ".join(f"{two.rps / one.rps:.2f}x" for two, one in zip(scaling["2"], scaling["1"])))
     print()
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':{width}}  {'figure':38}  target")
@@ -276,7 +290,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--latency-ms", type=int, default=20, help="emulator latency per request")
     parser.add_argument("--seconds", type=float, default=3.0, help="duration of each wrk measurement")
     parser.add_argument("--connections", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds of each measurement")
+    parser.add_argument("--rounds", type=int, default=7, help="alternating rounds of each measurement")
     args = parser.parse_args(argv)
     run(args.latency_ms, args.seconds, args.connections, args.rounds)
 
