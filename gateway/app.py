@@ -114,7 +114,9 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         noyo = NoyoClient.from_settings(settings, transport=noyo_transport)
         cache = cache_from_settings(settings, guard=guard)
-        idempotency = IdempotencyStore(cache, ttl=settings.gateway_idempotency_ttl)
+        idempotency = IdempotencyStore(
+            cache, ttl=settings.gateway_idempotency_ttl, lock_wait=settings.gateway_idempotency_lock_wait
+        )
         bus = Bus.from_url(settings.bus_url, namespace=settings.gateway_cache_namespace)
         await bus.start()
         noyo.on_attempt = _observer(metrics)

@@ -9,8 +9,11 @@ connection, a 502, a crash): the caller reconciles by reading Noyo before anythi
 Every operation talks to the backend directly and raises :class:`IdempotencyUnavailable` when it
 cannot (Redis down, slow, or its circuit open): a keyed write is then refused before anything is
 sent, never run unguarded. Work on one key is serialized in-process (an ``asyncio.Lock``) and,
-on a shared backend, across replicas by a ``SET NX`` lease; a lease still held by another
-request after ``lock_ttl`` seconds raises :class:`IdempotencyKeyInUse`.
+on a shared backend, across replicas by a ``SET NX`` lease that expires after ``lock_ttl``
+seconds; a request that cannot take the key within ``lock_wait`` seconds (another request still
+holds it) raises :class:`IdempotencyKeyInUse` instead of waiting out its own deadline. A lease
+whose release failed (Redis down at that moment) is released by this store the next time it
+reaches Redis for a lease, so a retry does not wait for the lease to expire.
 
 Records live ``ttl`` seconds (24 h by default) and hold no personal data: inputs are
 fingerprinted (sha256) and callers choose what of an outcome is kept.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -73,18 +77,29 @@ class IdempotencyUnavailable(Exception):
 
 
 class IdempotencyKeyInUse(Exception):
-    """Another request holds this key's lease past ``lock_ttl``."""
+    """Another request held this key for ``lock_wait`` seconds: retry shortly with the same key."""
 
 
 class IdempotencyStore:
     """Records of idempotent writes keyed by (scope, key); see the module docstring."""
 
-    def __init__(self, cache: Cache, *, ttl: int = 86400, lock_ttl: float = 60.0, lock_poll: float = 0.02) -> None:
+    def __init__(
+        self,
+        cache: Cache,
+        *,
+        ttl: int = 86400,
+        lock_ttl: float = 60.0,
+        lock_wait: float = 5.0,
+        lock_poll: float = 0.02,
+    ) -> None:
         self.cache = cache
         self.ttl = ttl
         self.lock_ttl = lock_ttl
+        self.lock_wait = min(lock_wait, lock_ttl)
         self.lock_poll = lock_poll
         self._locks: dict[str, tuple[asyncio.Lock, list[int]]] = {}
+        # lease key -> (token, when it expires by itself): leases of ours whose release failed
+        self._orphans: dict[str, tuple[str, float]] = {}
 
     @staticmethod
     def record_id(scope: str, key: str) -> str:
@@ -136,22 +151,32 @@ class IdempotencyStore:
 
     @asynccontextmanager
     async def lock(self, scope: str, key: str) -> AsyncIterator[None]:
-        """Serialize work on one key: in-process always, across replicas on a shared backend."""
+        """Serialize work on one key: in-process always, across replicas on a shared backend.
+
+        Raises :class:`IdempotencyKeyInUse` when the key is not obtained within ``lock_wait``."""
         rid = self.record_id(scope, key)
+        deadline = asyncio.get_running_loop().time() + self.lock_wait
         lock, users = self._locks.setdefault(rid, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
-            async with lock:
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await lock.acquire()
+            except TimeoutError:
+                raise IdempotencyKeyInUse(f"key held by another request for {self.lock_wait}s") from None
+            try:
                 if not self.cache.backend.distributed:
                     yield
                     return
                 lease_key = self.cache.entity_key(LOCK_RESOURCE, rid)
                 token = uuid.uuid4().hex
-                await self._acquire_lease(lease_key, token)
+                await self._acquire_lease(lease_key, token, deadline)
                 try:
                     yield
                 finally:
                     await self._release_lease(lease_key, token)
+            finally:
+                lock.release()
         finally:
             users[0] -= 1
             if users[0] == 0:
@@ -175,26 +200,47 @@ class IdempotencyStore:
             await self.put(scope, key, fingerprint, outcome)
             return IdempotentResult(outcome=outcome, replayed=False)
 
-    async def _acquire_lease(self, lease_key: str, token: str) -> None:
+    async def _acquire_lease(self, lease_key: str, token: str, deadline: float) -> None:
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.lock_ttl
+        await self._release_orphans()
         delay = self.lock_poll
         while True:
             try:
                 if await self._backend.add(lease_key, token, self.lock_ttl):
                     return
             except Exception as exc:
+                self._orphan(lease_key, token)  # the SET may have landed without its answer
                 raise _unavailable("lease", exc) from exc
-            if loop.time() >= deadline:
-                raise IdempotencyKeyInUse(f"lease not obtained within {self.lock_ttl}s")
-            await asyncio.sleep(delay)
+            left = deadline - loop.time()
+            if left <= 0:
+                raise IdempotencyKeyInUse(f"lease not obtained within {self.lock_wait}s")
+            await asyncio.sleep(min(delay, left))
             delay = min(delay * 2, 0.5)
 
     async def _release_lease(self, lease_key: str, token: str) -> None:
         try:
             await self._backend.release(lease_key, token)
-        except Exception as exc:  # noqa: BLE001 - the lease expires by itself after lock_ttl
+        except Exception as exc:  # noqa: BLE001 - released when Redis is next reached, or expires
             logger.warning("idempotency lease release failed: %s", type(exc).__name__)
+            self._orphan(lease_key, token)
+
+    def _orphan(self, lease_key: str, token: str) -> None:
+        """Remember a lease that may still hold ``token``, to release it once Redis answers."""
+        now = time.monotonic()
+        self._orphans = {k: v for k, v in self._orphans.items() if v[1] > now}
+        self._orphans[lease_key] = (token, now + self.lock_ttl)
+
+    async def _release_orphans(self) -> None:
+        """Release the leases of ours whose release failed (only while they still hold our token)."""
+        while self._orphans:
+            lease_key, (token, expires) = next(iter(self._orphans.items()))
+            if expires > time.monotonic():
+                try:
+                    await self._backend.release(lease_key, token)
+                except Exception as exc:
+                    raise _unavailable("lease", exc) from exc
+            if self._orphans.get(lease_key, (None,))[0] == token:
+                del self._orphans[lease_key]
 
 
 def _unavailable(operation: str, exc: Exception) -> IdempotencyUnavailable:

@@ -116,6 +116,12 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
     gateway_idempotency_ttl: int = Field(
         default=86400, ge=0, description="How long an idempotency key's recorded outcome is kept, in seconds."
     )
+    gateway_idempotency_lock_wait: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds a keyed write waits while another request (on any replica) holds the same key, "
+        "before answering IDEMPOTENCY_KEY_IN_USE.",
+    )
 
     # -- Redis faults (timeouts, circuit breaker, local fallbacks) -------------------------
     gateway_redis_timeout: float = Field(

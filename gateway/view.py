@@ -84,6 +84,14 @@ class _Pending:
     cacheable: bool = False
     body: bytes | None = None
     stored: Any = None  # the StoredResponse once saved
+    flights: dict[str, asyncio.Future[Any]] | None = None  # the view's misses in flight, and ours
+    flight: asyncio.Future[Any] | None = None
+
+    def operation_known(self, kind: Any) -> None:
+        """Not a query (a mutation, subscription or introspection): identical requests waiting on
+        this one's response run their own at once instead of after it (it will not be stored)."""
+        if kind != "query" and self.flight is not None and self.flights is not None:
+            land(self.flights, self.key, self.flight, None)
 
 
 _PENDING: ContextVar[_Pending | None] = ContextVar("gateway_response_pending", default=None)
@@ -229,7 +237,7 @@ class GatewayGraphQL(GraphQL):
             flight = None  # the first one was not cacheable: run ours
         else:
             flight = self._flights[key] = asyncio.get_running_loop().create_future()
-        pending = _Pending(responses, key, responses.clock(), conditional)
+        pending = _Pending(responses, key, responses.clock(), conditional, flights=self._flights, flight=flight)
         try:
             await self._respond(scope, receive, send, pending)
         finally:
@@ -308,6 +316,9 @@ class GatewayGraphQL(GraphQL):
         principal = request.scope.get(PRINCIPAL_SCOPE_KEY)
         scope_context(context, principal if isinstance(principal, Principal) else NOBODY)
         context.refresh = REFRESH_SCOPE_KEY in request.scope
+        pending = _PENDING.get()
+        if pending is not None and pending.flight is not None:
+            context.on_operation = pending.operation_known
         if not self.is_websocket_request(request) and self._get_stream_transport_from_headers(request.headers):
             context.expires_at = token_expiry(request.headers)  # Server-Sent Events end with the token
         return context

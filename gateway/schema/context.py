@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,8 @@ class Context:
     principal: Any = None  # set by the security layer (scopes, PHI masking)
     reads: ReadLog = field(default_factory=ReadLog)  # what the response was built from (response cache)
     operation: Any = None  # set once the operation is known: its type and whether it introspects
+    #: told the operation's kind once it is known (the response cache: a mutation is never shared)
+    on_operation: Callable[[Any], None] | None = None
     selections: dict[int, frozenset[str]] = field(default_factory=dict)  # see ``schema.selection``
     below: dict[int, dict[str, frozenset[str]]] = field(default_factory=dict)  # ``selection.fields_below``
     connection_params: Any = None  # a WebSocket's ``connection_init`` payload (credentials)

@@ -65,4 +65,7 @@ class OperationFactsExtension(SchemaExtension):
             except Exception:  # noqa: BLE001 - no single operation: nothing to classify
                 kind = None
             context.operation = kind
+            on_operation = getattr(context, "on_operation", None)
+            if on_operation is not None:
+                on_operation(kind)
         yield

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from gateway.cache import Cache
-from gateway.idempotency import IdempotencyKeyReused, IdempotencyStore, fingerprint
+from gateway.idempotency import IdempotencyKeyInUse, IdempotencyKeyReused, IdempotencyStore, fingerprint
 
 SNAPSHOT_INPUT = {"employee_id": "e-1", "coverages": [{"line": "medical", "plan_id": "p-1"}]}
 
@@ -140,6 +140,33 @@ async def test_concurrent_retries_on_two_replicas_make_one_upstream_call(redis_u
         # and the lease is released afterwards
         lease = caches[0].entity_key("idempotency_lock", IdempotencyStore.record_id("createSnapshot", "k"))
         assert await caches[0].backend.mget([lease]) == [None]
+    finally:
+        for cache in caches:
+            await cache.close()
+
+
+@pytest.mark.redis
+async def test_a_key_held_on_another_replica_is_refused_after_lock_wait_while_the_holder_goes_on(
+    redis_url, cache_namespace
+):
+    # given replica A running a keyed write whose upstream call has not answered
+    caches = [Cache.from_url(redis_url, namespace=cache_namespace) for _ in range(2)]
+    holder, other = IdempotencyStore(caches[0], lock_poll=0.005), IdempotencyStore(caches[1], lock_wait=0.2)
+    upstream = Upstream()
+    upstream.gate = asyncio.Event()
+    fp = fingerprint(SNAPSHOT_INPUT)
+    try:
+        first = asyncio.create_task(holder.execute("createSnapshot", "k", fp, upstream.post))
+        await asyncio.sleep(0.05)
+        # when replica B receives the same key, then it is refused within its wait, A still running
+        with pytest.raises(IdempotencyKeyInUse):
+            await asyncio.wait_for(other.execute("createSnapshot", "k", fp, upstream.post), 5)
+        assert not first.done()
+        upstream.gate.set()
+        assert (await first).replayed is False
+        # and B's retry after A finished replays A's outcome: one upstream call
+        retry = await other.execute("createSnapshot", "k", fp, upstream.post)
+        assert (retry.replayed, retry.outcome, upstream.posts) == (True, {"id": "snap-1", "status": "submitted"}, 1)
     finally:
         for cache in caches:
             await cache.close()
