@@ -198,7 +198,8 @@ async def run(latency_ms: int, iterations: int, concurrency: int) -> None:
                         noyo_disconnections_group_id_csv=True)
     # the direct client pools connections as the gateway's Noyo client does, over the same transport
     limits = httpx.Limits(max_connections=settings.noyo_max_connections,
-                          max_keepalive_connections=settings.noyo_max_keepalive_connections)
+                          max_keepalive_connections=settings.noyo_max_keepalive_connections,
+                          keepalive_expiry=settings.noyo_keepalive_expiry)
     hooks = httpx.AsyncClient(base_url=base_url)
     noyo = httpx.AsyncClient(base_url=base_url, limits=limits,
                              transport=http_transport(settings.noyo_http_transport, limits))

@@ -72,6 +72,13 @@ class Settings(SecuritySettings, EventSettings, BaseSettings):  # also gateway/{
         "NOYO_MAX_CONNECTIONS: httpx closes a connection as it goes idle whenever the pool holds more "
         "connections than this, so a lower value reconnects (a TLS handshake each) within every fan-out burst.",
     )
+    noyo_keepalive_expiry: float = Field(
+        default=4.0,
+        gt=0,
+        description="Seconds an idle connection to Noyo is kept for reuse. Keep it below the server's own idle "
+        "timeout (the emulator's, uvicorn's default, is 5 s): a connection the server closes as it is reused "
+        "fails the request sent on it.",
+    )
     noyo_http_transport: Literal["aiohttp", "httpcore"] = Field(
         default="aiohttp",
         description="The HTTP client under httpx for Noyo calls: aiohttp (its connection pool costs little per "

@@ -100,6 +100,7 @@ class NoyoCalls:
         limits = httpx.Limits(
             max_connections=settings.noyo_max_connections,
             max_keepalive_connections=settings.noyo_max_keepalive_connections,
+            keepalive_expiry=settings.noyo_keepalive_expiry,
         )
         http = httpx.AsyncClient(
             base_url=settings.noyo_base_url,

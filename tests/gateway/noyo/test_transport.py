@@ -319,3 +319,28 @@ async def test_no_free_connection_within_the_pool_timeout_is_a_pool_timeout(kind
     assert type(waited.value) is httpx.PoolTimeout
     assert isinstance(waited.value, NOT_SENT_ERRORS)
     assert answered.status_code == 401  # no token: the emulator answered all the same
+
+
+async def client_port(request: Request) -> Response:
+    return Response(str(request.scope["client"][1]))
+
+
+@pytest.mark.parametrize("kind", TRANSPORTS)
+async def test_an_idle_connection_is_reused_within_the_keepalive_expiry_and_not_after_it(kind: str) -> None:
+    # given the Noyo client with a short NOYO_KEEPALIVE_EXPIRY (the default, 4 s, stays below the
+    # 5 s after which uvicorn, the emulator's server, closes an idle connection)
+    assert Settings.model_fields["noyo_keepalive_expiry"].default < 5
+    app = Starlette(routes=[Route("/port", client_port)])
+    async with served(app) as url:
+        noyo = NoyoClient.from_settings(noyo_settings(url, f"{url}/token", kind, noyo_keepalive_expiry=0.3))
+        try:
+            # when it calls, calls again at once, then after the expiry
+            first = (await noyo._http.get("/port")).text
+            again = (await noyo._http.get("/port")).text
+            await asyncio.sleep(0.6)
+            later = (await noyo._http.get("/port")).text
+        finally:
+            await noyo.aclose()
+    # then the second call reused the connection and the third opened a new one
+    assert first == again
+    assert later != first
