@@ -21,6 +21,7 @@ writes one JSON object per line.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import logging
 import os
@@ -237,23 +238,66 @@ class JsonFormatter(logging.Formatter):
 
 class LineHandler(logging.StreamHandler):
     """``StreamHandler`` doing in one step what it does in several (filter, lock, format,
-    write, flush): the server writes a line per request (the access line). Same output."""
+    write, flush): the server writes a line per request (the access line). Same output.
+
+    Lines handled on a thread running an event loop are written together, in order, at the end
+    of that loop iteration (one write and flush for every request answered in it, instead of a
+    system call each); lines from anywhere else, ``flush()`` and ``close()`` write what waits at
+    once, so nothing is lost at shutdown."""
+
+    def __init__(self, stream: Any = None) -> None:
+        super().__init__(stream)
+        self._waiting: list[str] = []
+        self._flush_on: asyncio.AbstractEventLoop | None = None  # the loop a write is scheduled on
+        self._flush_thread = 0  # the thread that loop runs in
 
     def handle(self, record: logging.LogRecord) -> bool:
         if self.filters:  # filters may change or drop the record: the usual way
             return bool(super().handle(record))
+        try:
+            line = self.formatter.format(record) if self.formatter is not None else self.format(record)
+        except RecursionError:
+            raise
+        except Exception:  # noqa: BLE001 - logging never raises into the caller
+            self.handleError(record)
+            return True
         with self.lock:  # type: ignore[union-attr]
+            self._waiting.append(line)
+            thread = threading.get_ident()
+            scheduled = self._flush_on
+            if scheduled is not None and self._flush_thread == thread and not scheduled.is_closed():
+                return True  # this iteration's write is scheduled already (its loop runs in this thread)
+            # asking for the running loop costs a system call (getpid): once per iteration, not per line
+            loop = asyncio._get_running_loop()
+            if loop is not None and not loop.is_closed():
+                self._flush_on, self._flush_thread = loop, thread
+                loop.call_soon(self._write_waiting)
+                return True
+        self._write_waiting()
+        return True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._write_waiting()  # what waits goes first: lines keep their order
+        super().emit(record)
+
+    def _write_waiting(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            lines, self._waiting, self._flush_on = self._waiting, [], None
+            if not lines:
+                return
             try:
-                line = self.formatter.format(record) if self.formatter is not None else self.format(record)
                 stream = self.stream
-                stream.write(line + self.terminator)
+                stream.write(self.terminator.join(lines) + self.terminator)
                 if hasattr(stream, "flush"):
                     stream.flush()
             except RecursionError:
                 raise
             except Exception:  # noqa: BLE001 - logging never raises into the caller
-                self.handleError(record)
-        return True
+                self.handleError(logging.makeLogRecord({"msg": "log lines could not be written"}))
+
+    def flush(self) -> None:
+        self._write_waiting()
+        super().flush()
 
 
 def configure_logging(level: str | int = "INFO", *, json_lines: bool = True) -> None:

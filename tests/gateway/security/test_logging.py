@@ -4,6 +4,7 @@ values appears in any log record, at DEBUG, from any logger."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -179,3 +180,44 @@ def test_the_servers_line_handler_writes_what_a_stream_handler_writes_and_honour
     assert lines == theirs.getvalue().splitlines() and len(lines) == 5
     assert [json.loads(line)["message"] for line in lines].count("drop me") == 1
     assert SSN not in ours.getvalue() and DOB not in ours.getvalue()
+
+
+async def test_lines_handled_on_the_event_loop_are_written_together_at_the_end_of_its_iteration():
+    import io
+    import threading
+
+    from gateway.security.logging import JsonFormatter, LineHandler, quick_record
+
+    class Counting(io.StringIO):
+        writes = 0
+
+        def write(self, text: str) -> int:
+            self.writes += 1
+            return super().write(text)
+
+    # given the server's handler on a stream that counts its writes
+    logger = logging.getLogger("gateway.test.batched")
+    stream = Counting()
+    handler = LineHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    # when three requests' lines are handled in one loop iteration
+    for n in range(3):
+        handler.handle(quick_record(logger, logging.INFO, f"GET /a/{n} 200 0.1ms", access={"path": "/a"}))
+    # then nothing is written yet, and after the iteration the three lines are, in one write, in order
+    assert stream.getvalue() == ""
+    await asyncio.sleep(0)
+    assert [json.loads(line)["message"] for line in stream.getvalue().splitlines()] == [
+        f"GET /a/{n} 200 0.1ms" for n in range(3)]
+    assert stream.writes == 1
+    # and a line from a thread without a loop is written at once, after the lines still waiting
+    handler.handle(quick_record(logger, logging.INFO, "GET /b 200 0.1ms", access={"path": "/b"}))
+    worker = threading.Thread(target=handler.handle, args=(
+        quick_record(logger, logging.WARNING, "from a thread"),))
+    worker.start()
+    worker.join()
+    assert [json.loads(line)["message"] for line in stream.getvalue().splitlines()][3:] == [
+        "GET /b 200 0.1ms", "from a thread"]
+    # and flush() (logging.shutdown) writes whatever still waits
+    handler.handle(quick_record(logger, logging.INFO, "GET /c 200 0.1ms", access={"path": "/c"}))
+    handler.flush()
+    assert stream.getvalue().splitlines()[-1].count("GET /c") == 1
