@@ -242,8 +242,8 @@ class LineHandler(logging.StreamHandler):
 
     Lines handled on a thread running an event loop are written together, in order, at the end
     of that loop iteration (one write and flush for every request answered in it, instead of a
-    system call each); lines from anywhere else, ``flush()`` and ``close()`` write what waits at
-    once, so nothing is lost at shutdown."""
+    system call each); a line from anywhere else, and ``flush()`` (which ``logging.shutdown``
+    calls at exit), write what waits at once, so nothing is lost at shutdown."""
 
     def __init__(self, stream: Any = None) -> None:
         super().__init__(stream)
