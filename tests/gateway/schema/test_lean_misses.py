@@ -10,6 +10,7 @@ awaited loader creates one per item and field.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,15 +34,25 @@ GROUP = """query($id: ID!) { group(id: $id) { name needsAttention
   connections { status carrier { displayName } } status { state carrier { displayName } } } }"""
 
 
+def _redis_internal(coro: Any) -> bool:
+    """Whether redis-py made this task itself: on Python 3.11 every socket write of a client with a
+    socket timeout is an ``asyncio.wait_for`` task, and a connection the pool opens or checks writes
+    its own commands (CLIENT SETINFO, PING) first; how many depends on how many connections the
+    pool happens to hold, not on what the request resolves."""
+    code = getattr(coro, "cr_code", None)
+    return code is not None and f"{os.sep}redis{os.sep}" in code.co_filename
+
+
 @contextmanager
 def counting_tasks() -> Iterator[list[int]]:
-    """Counts the tasks the running loop creates inside the block (``counted[0]``)."""
+    """Counts the tasks the running loop creates inside the block (``counted[0]``), redis-py's
+    own socket writes aside."""
     loop = asyncio.get_running_loop()
     previous = loop.get_task_factory()
     counted = [0]
 
     def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
-        counted[0] += 1
+        counted[0] += not _redis_internal(coro)
         return previous(loop, coro, **kwargs) if previous else asyncio.Task(coro, loop=loop, **kwargs)
 
     loop.set_task_factory(factory)
@@ -79,7 +90,7 @@ async def test_a_miss_over_cached_records_creates_no_task_per_nested_field(gql, 
     assert many_data == cold
     assert len(nodes(next(iter(cold.values())))) > 5
     assert many == few, (few, many)
-    assert many <= 12, many
+    assert many <= 8, many
 
 
 async def test_a_warm_group_resolves_its_lists_and_carriers_without_tasks(gql, upstream_counts, emulator_app):
@@ -96,11 +107,10 @@ async def test_a_warm_group_resolves_its_lists_and_carriers_without_tasks(gql, u
     name_only, _ = await _tasks_of(gql, "query($id: ID!) { group(id: $id) { name } }", {"id": group_id})
 
     # then: the same answer, nothing upstream; its lists and carriers cost no task each, only the
-    # carrier list's read (a task started with the group's own read, and its cache read: on Redis,
-    # two tasks per command)
+    # carrier list's read (a task started with the group's own read, and its cache read)
     assert warm == cold
     assert await upstream_counts() == {}
-    assert tasks <= name_only + 3, (name_only, tasks)
+    assert tasks <= name_only + 2, (name_only, tasks)
 
 
 async def test_an_invalidated_group_is_read_again_by_the_next_miss(gql, gateway, upstream_counts, emulator_app):
@@ -143,7 +153,7 @@ async def test_two_replicas_on_one_redis_answer_a_warm_miss_alike(redis_url, cac
     # then: from Redis alone, the same answer, without a task per group
     assert await upstream_counts() == {}
     assert warm == cold
-    assert tasks == few <= 12, (few, tasks)
+    assert tasks == few <= 8, (few, tasks)
 
 
 def test_a_shared_cache_value_is_validated_once_per_content():
