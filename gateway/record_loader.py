@@ -31,7 +31,8 @@ R = TypeVar("R")
 #: A value, or an awaitable of it: what a resolver returning a known value synchronously gives.
 MaybeAwaitable: TypeAlias = T | Awaitable[T]
 
-_MISSING: Any = object()
+#: What ``RecordLoader.known`` (and ``held``) return for a key the request does not hold.
+UNKNOWN: Any = object()
 
 
 class Loader(DataLoader[K, T], Generic[K, T]):
@@ -60,15 +61,15 @@ class RecordLoader(Loader[K, T]):
         self._warm: dict[K, Entry] = {}
 
     def known(self, key: K) -> T:
-        """The value of ``key`` when this request holds it, else ``_MISSING``."""
+        """The value of ``key`` when this request holds it, else ``UNKNOWN``."""
         future = self.cache_map.get(key)
         if future is not None:
             if future.done() and not future.cancelled() and future.exception() is None:
                 return future.result()
-            return _MISSING
+            return UNKNOWN
         entry = self._warm.pop(key, None)
         if entry is None:
-            return _MISSING
+            return UNKNOWN
         value = self._decode(entry.value)
         if self._reads is not None:
             self._reads.record(self.resource, (key,), entry.expires_at)  # type: ignore[arg-type]
@@ -78,7 +79,7 @@ class RecordLoader(Loader[K, T]):
     def get(self, key: K) -> MaybeAwaitable[T]:
         """``key``'s value when known (see ``known``), else ``load(key)``."""
         value = self.known(key)
-        return self.load(key) if value is _MISSING else value
+        return self.load(key) if value is UNKNOWN else value
 
     def unknown(self, keys: Iterable[K]) -> list[K]:
         """Those of ``keys`` neither loaded, loading nor warmed in this request (each once)."""
@@ -88,6 +89,12 @@ class RecordLoader(Loader[K, T]):
     def warm(self, entries: Mapping[K, Entry]) -> None:
         """Fresh cache entries this request may answer from (see the module docstring)."""
         self._warm.update(entries)
+
+
+def held(loader: DataLoader[K, T], key: K) -> T:
+    """``loader.known(key)`` for a ``RecordLoader``; ``UNKNOWN`` for any other loader."""
+    known = getattr(loader, "known", None)
+    return UNKNOWN if known is None else known(key)
 
 
 def then(value: MaybeAwaitable[T], fn: Callable[[T], R]) -> MaybeAwaitable[R]:
@@ -114,4 +121,4 @@ def both(first: MaybeAwaitable[T], second: MaybeAwaitable[R], fn: Callable[[T, R
     return later()
 
 
-__all__ = ["Loader", "MaybeAwaitable", "RecordLoader", "both", "then"]
+__all__ = ["UNKNOWN", "Loader", "MaybeAwaitable", "RecordLoader", "both", "held", "then"]

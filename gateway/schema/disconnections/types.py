@@ -96,8 +96,9 @@ class DisconnectionRequest(relay.Node):
 
 def referenced(info: Info, requests: Sequence[DisconnectionRequest]) -> dict[str, list[str]]:
     """Per loader name, the records of ``requests`` that the selection below will read (for
-    ``planning.warm``): carriers, and groups unless Noyo's inline name answers for them."""
-    from ..groups.types import INLINE_FIELDS
+    ``planning.warm``): carriers, groups unless Noyo's inline name answers for them, and the
+    groups' lists their selected fields read (``needsAttention``, ``status``, ...)."""
+    from ..groups.types import INLINE_FIELDS, lists_read
 
     below = fields_below(info)
     fields = below.get("DisconnectionRequest", frozenset())
@@ -105,8 +106,11 @@ def referenced(info: Info, requests: Sequence[DisconnectionRequest]) -> dict[str
     if "carrier" in fields:
         wanted["carrier_by_id"] = [str(r.carrier_id) for r in requests]
     if "group" in fields:
-        inline = below.get("Group", frozenset()) <= INLINE_FIELDS
+        group_fields = below.get("Group", frozenset())
+        inline = group_fields <= INLINE_FIELDS
         wanted["group_by_id"] = [
             str(r.group_id) for r in requests if r.group_id and not (inline and r.group_name is not None)
         ]
+        for name in lists_read(group_fields):
+            wanted[name] = [str(r.group_id) for r in requests if r.group_id]
     return wanted

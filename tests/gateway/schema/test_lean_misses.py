@@ -9,11 +9,7 @@ awaited loader creates one per item and field.
 
 from __future__ import annotations
 
-import asyncio
-import os
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -24,7 +20,7 @@ from gateway.cache.validated import validator
 from gateway.noyo import models
 from tests.gateway.conftest import GraphQLClient, make_gateway_settings, running_gateway
 
-from .support import data, nodes, world
+from .support import counting_tasks, data, nodes, world
 
 REVIEW_QUEUE = """query($first: Int) { reviewQueue(first: $first) { totalCount edges { node { id: noyoId status
   group { name dbaName } carrier { displayName } } } } }"""
@@ -32,34 +28,6 @@ GROUPS_STATUS = """query($first: Int) { groups(first: $first) { edges { node { n
   status { state carrier { displayName } } connections { status carrier { displayName } } } } } }"""
 GROUP = """query($id: ID!) { group(id: $id) { name needsAttention
   connections { status carrier { displayName } } status { state carrier { displayName } } } }"""
-
-
-def _redis_internal(coro: Any) -> bool:
-    """Whether redis-py made this task itself: on Python 3.11 every socket write of a client with a
-    socket timeout is an ``asyncio.wait_for`` task, and a connection the pool opens or checks writes
-    its own commands (CLIENT SETINFO, PING) first; how many depends on how many connections the
-    pool happens to hold, not on what the request resolves."""
-    code = getattr(coro, "cr_code", None)
-    return code is not None and f"{os.sep}redis{os.sep}" in code.co_filename
-
-
-@contextmanager
-def counting_tasks() -> Iterator[list[int]]:
-    """Counts the tasks the running loop creates inside the block (``counted[0]``), redis-py's
-    own socket writes aside."""
-    loop = asyncio.get_running_loop()
-    previous = loop.get_task_factory()
-    counted = [0]
-
-    def factory(loop: asyncio.AbstractEventLoop, coro: Any, **kwargs: Any) -> asyncio.Future[Any]:
-        counted[0] += not _redis_internal(coro)
-        return previous(loop, coro, **kwargs) if previous else asyncio.Task(coro, loop=loop, **kwargs)
-
-    loop.set_task_factory(factory)
-    try:
-        yield counted
-    finally:
-        loop.set_task_factory(previous)
 
 
 async def _tasks_of(gql: GraphQLClient, query: str, variables: dict[str, Any]) -> tuple[int, dict[str, Any]]:
