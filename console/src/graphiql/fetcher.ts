@@ -4,9 +4,10 @@
  * `connection_init` payload (a browser cannot set headers on a WebSocket, so the gateway reads
  * `authorization` / `x-api-key` there, spelled like the HTTP headers).
  *
- * One fetcher, and one lazy WebSocket client, per distinct set of headers: a lazy client holds
- * no socket while none of its subscriptions runs, and a changed header gives a new connection
- * (credentials are checked once per connection, at `connection_init`).
+ * One lazy WebSocket client per distinct set of headers: a lazy client holds no socket while
+ * none of its subscriptions runs, and a changed header gives a new connection (credentials are
+ * checked once per connection, at `connection_init`). Queries and mutations go through the
+ * toolkit's HTTP fetcher, which sends each call's headers.
  *
  * HTTP or WebSocket is decided from the document being sent (see `asSent`), never from the
  * document GraphiQL last parsed, which can be the previous tab's.
@@ -18,7 +19,7 @@ import {
   type FetcherOpts,
   type FetcherParams,
 } from '@graphiql/toolkit';
-import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type ExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 
 /** An error as GraphiQL's result pane shows it, in the shape of a GraphQL error. */
@@ -97,28 +98,51 @@ export function asSent(params: FetcherParams, opts?: FetcherOpts): [FetcherParam
   return [{ ...params, operationName: operationName ?? null }, { ...opts, documentAST: document }];
 }
 
-/** `client` whose subscriptions fail with `explain`ed errors instead of bare close events. */
-function explaining(client: Client): Client {
-  return {
-    ...client,
-    subscribe: (payload, sink) => client.subscribe(payload, { ...sink, error: (error) => sink.error(explain(error)) }),
+/** Whether the operation sent (`operationName`, or the document's only unnamed one) is a subscription. */
+function isSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return document.definitions.some(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === 'subscription' &&
+      (definition.name?.value ?? null) === (operationName ?? null),
+  );
+}
+
+/**
+ * A subscription's results as GraphiQL iterates them, ending with an `explain`ed error when it
+ * fails. This is graphql-ws's own iterator, whose failure is the rejection of the `next()` GraphiQL
+ * awaits (the toolkit's sink-based one also rejects a promise nobody awaits, which the page reports
+ * as an unhandled rejection), and whose `return()`, when the run is stopped, completes the
+ * subscription on the socket at once (an async generator around it would wait for the next event).
+ */
+function subscription(client: Client, params: FetcherParams): AsyncIterableIterator<ExecutionResult> {
+  // a formatted result (errors as JSON, as the gateway sent them) is what GraphiQL shows
+  const results = client.iterate({
+    query: params.query,
+    operationName: params.operationName ?? undefined,
+    variables: params.variables ?? undefined,
+  }) as AsyncIterableIterator<ExecutionResult>;
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    next: () => results.next().catch((error: unknown) => Promise.reject(explain(error))),
+    return: (value?: unknown) => results.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+    [Symbol.asyncIterator]: () => iterator,
   };
+  return iterator;
 }
 
 /** The fetcher GraphiQL runs every operation through; `httpUrl` is the gateway's /graphql. */
 export function createFetcher(httpUrl: string): Fetcher {
   const wsUrl = httpUrl.replace(/^http/, 'ws');
-  const byHeaders = new Map<string, Fetcher>();
+  const http = createGraphiQLFetcher({ url: httpUrl });
+  const byHeaders = new Map<string, Client>();
   return (given, givenOpts) => {
     const [params, opts] = asSent(given, givenOpts);
+    if (!opts.documentAST || !isSubscription(opts.documentAST, params.operationName)) return http(params, opts);
     const headers = opts.headers ?? {};
     const key = JSON.stringify(headers);
-    let fetcher = byHeaders.get(key);
-    if (!fetcher) {
-      const wsClient = createClient({ url: wsUrl, lazy: true, retryAttempts: 0, connectionParams: connectionParams(headers) });
-      fetcher = createGraphiQLFetcher({ url: httpUrl, wsClient: explaining(wsClient) });
-      byHeaders.set(key, fetcher);
+    let client = byHeaders.get(key);
+    if (!client) {
+      client = createClient({ url: wsUrl, lazy: true, retryAttempts: 0, connectionParams: connectionParams(headers) });
+      byHeaders.set(key, client);
     }
-    return fetcher(params, opts);
+    return subscription(client, params);
   };
 }

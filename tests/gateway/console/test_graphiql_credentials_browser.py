@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.gateway.security.support import AUDIENCE, ISSUER, SECRET, mint
+
 from .conftest import KEY_OPERATOR, Browser, DemoStack, screenshot, start_secured_stack
 from .support import (
     SUBSCRIPTION_TAB,
@@ -21,11 +23,16 @@ from .support import (
 )
 
 REFUSED = "The gateway refused the subscription's credentials"
+EXPIRED = "The subscription ended because its credentials expired"
 
 
 @pytest.fixture(scope="module")
 def secured(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoStack]:
-    running = start_secured_stack(tmp_path_factory.mktemp("secured"))
+    """API keys, and bearer JWTs of the security tests' issuer (no leeway on their expiry)."""
+    running = start_secured_stack(
+        tmp_path_factory.mktemp("secured"), GATEWAY_JWT_SECRET=SECRET, GATEWAY_JWT_ISSUER=ISSUER,
+        GATEWAY_JWT_AUDIENCE=AUDIENCE, GATEWAY_JWT_LEEWAY="0",
+    )
     yield running
     running.stop()
 
@@ -72,4 +79,25 @@ def test_a_subscription_without_a_valid_key_says_the_credentials_were_refused(
     page.locator(".graphiql-response").get_by_text(REFUSED).wait_for()
     text = response_text(page)
     assert "UNAUTHENTICATED" in text and "X-API-Key" in text and "Headers tab" in text
-    assert browser.traffic.off_origin() == []
+    assert browser.traffic.off_origin() == [] and browser.traffic.page_errors == []  # no unhandled rejection
+
+
+def test_a_subscription_whose_bearer_token_expires_says_the_credentials_expired(secured: DemoStack, browser: Browser):
+    page = browser.page()
+
+    # given: GraphiQL with a bearer token in the Headers tab that expires in a few seconds
+    open_graphiql(page, secured)
+    select_tab(page, SUBSCRIPTION_TAB)
+    set_headers(page, json.dumps({"Authorization": f"Bearer {mint(sub='short-lived', role='operator', exp_in=4)}"}))
+
+    # when: the subscription runs, and the token's expiry passes
+    run_subscription(page)
+    until_subscribed(secured, "reviewQueueChanged")
+
+    # then: the result pane says in words that the credentials expired, and what to set
+    page.locator(".graphiql-response").get_by_text(EXPIRED).wait_for(timeout=15_000)
+    text = response_text(page)
+    assert "4401" in text and "UNAUTHENTICATED" in text and "Headers tab" in text
+    assert REFUSED not in text
+    screenshot(page, "graphiql-subscription-token-expired")
+    assert browser.traffic.off_origin() == [] and browser.traffic.page_errors == []
