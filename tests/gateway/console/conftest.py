@@ -237,6 +237,8 @@ def browser(playwright_driver: Any, tmp_path: Path) -> Iterator[Browser]:
         yield Browser(context, traffic)
     finally:
         context.close()
+    # every browser test: no uncaught exception or unhandled rejection in any page it opened
+    assert traffic.page_errors == [], traffic.page_errors
 
 
 def screenshot(page: Any, name: str) -> Path:
