@@ -16,9 +16,11 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
+from collections.abc import Callable
 from typing import Any, TypeVar, cast, overload
 
 import strawberry
+from graphql import GraphQLError, ValueNode, value_from_ast_untyped
 from strawberry.schema.types.base_scalars import DateDefinition, DateTimeDefinition
 
 logger = logging.getLogger("gateway.schema")
@@ -62,16 +64,34 @@ def to_date(value: str | dt.date | None) -> dt.date | None:
         return None
 
 
+def _located_literal(parse_value: Callable[[Any], Any]) -> Callable[..., Any]:
+    """A scalar's ``parse_literal`` that reports a refused literal AT the literal: graphql-core
+    passes a scalar's own ``GraphQLError`` on as it is, and Strawberry's date parsers raise theirs
+    without the node, so the error would have no ``locations`` for GraphiQL to point at."""
+
+    def parse_literal(node: ValueNode, variables: dict[str, Any] | None = None) -> Any:
+        try:
+            return parse_value(value_from_ast_untyped(node, variables))
+        except GraphQLError as error:
+            if error.nodes:
+                raise
+            raise GraphQLError(error.message, nodes=node) from None
+
+    return parse_literal
+
+
 SCALAR_OVERRIDES = {
     dt.date: dataclasses.replace(
         DateDefinition,
         description="A calendar date, ISO 8601 `YYYY-MM-DD` (RFC 3339 full-date).",
         specified_by_url="https://datatracker.ietf.org/doc/html/rfc3339#section-5.6",
+        parse_literal=_located_literal(cast(Callable[[Any], Any], DateDefinition.parse_value)),
     ),
     dt.datetime: dataclasses.replace(
         DateTimeDefinition,
         description="An instant, ISO 8601 with offset (RFC 3339 date-time), in UTC.",
         specified_by_url="https://datatracker.ietf.org/doc/html/rfc3339#section-5.6",
+        parse_literal=_located_literal(cast(Callable[[Any], Any], DateTimeDefinition.parse_value)),
     ),
 }
 

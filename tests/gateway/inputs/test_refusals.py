@@ -39,19 +39,23 @@ async def test_depth_is_reported_first_even_when_the_cost_is_exceeded_too(tight)
     assert body["data"] is None
 
 
-@pytest.mark.parametrize("literal, expected", [
-    ('terminationDatePreview(rule: {endOfPriorMonth: true}, submittedOn: "1980-13-45")', "expected Date"),
-    ('terminationDatePreview(rule: {endOfPriorMonth: "Jane Roe"}, submittedOn: "2026-01-01")', "expected Boolean"),
-    ('terminationDatePreview(rule: {endOfPriorMonth: true}, submittedOn: 123456789)', "expected Date"),
-    ('memberSnapshots(status: Jane) { totalCount }', "MemberSnapshotStatus"),
+@pytest.mark.parametrize("literal, expected, refused", [
+    ('terminationDatePreview(rule: {endOfPriorMonth: true}, submittedOn: "1980-13-45")', "expected Date", '"1980'),
+    ('terminationDatePreview(rule: {endOfPriorMonth: "Jane Roe"}, submittedOn: "2026-01-01")', "expected Boolean",
+     '"Jane'),
+    ('terminationDatePreview(rule: {endOfPriorMonth: true}, submittedOn: 123456789)', "expected Date", "1234"),
+    ('memberSnapshots(status: Jane) { totalCount }', "MemberSnapshotStatus", "Jane"),
 ])
-async def test_a_bad_literal_is_refused_without_echoing_it(gql, literal, expected):
-    body = await gql("{ " + literal + " }")
+async def test_a_bad_literal_is_refused_at_its_place_without_echoing_it(gql, literal, expected, refused):
+    query = "{ " + literal + " }"
+    body = await gql(query)
     [error] = body["errors"]
     assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
     assert expected in error["message"]
     for value in (*PHI, "123456789", "Jane"):
         assert value not in error["message"]
+    # the error points at the refused literal (GraphiQL underlines it there)
+    assert error["locations"] == [{"line": 1, "column": query.index(refused) + 1}]
 
 
 async def test_a_bad_variable_names_its_path_and_reason_without_the_value(gql, emulator_app):
