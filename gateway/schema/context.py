@@ -34,6 +34,8 @@ class Context:
     on_operation: Callable[[Any], None] | None = None
     selections: dict[int, frozenset[str]] = field(default_factory=dict)  # see ``schema.selection``
     below: dict[int, dict[str, frozenset[str]]] = field(default_factory=dict)  # ``selection.fields_below``
+    #: GraphQL views of records many places share, per (type, id): ``(record, view)`` (see ``carrier_of``)
+    views: dict[tuple[str, str], tuple[Any, Any]] = field(default_factory=dict)
     connection_params: Any = None  # a WebSocket's ``connection_init`` payload (credentials)
     expires_at: float | None = None  # when the credentials of a long-lived connection expire (epoch s)
     #: False for one plain HTTP request/response (no event stream): a subscription is refused there

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+from typing import Any, cast
 
 import strawberry
 from strawberry import relay
@@ -84,4 +85,21 @@ def carrier_of(info: Info, carrier_id: Any) -> MaybeAwaitable[Carrier | None]:
     """The carrier of ``carrier_id`` (None without one): at once when the request holds it."""
     if carrier_id is None:
         return None
-    return then(info.context.loaders.carrier_by_id.get(str(carrier_id)), Carrier.maybe)
+    known: MaybeAwaitable[models.Carrier | None] = info.context.loaders.carrier_by_id.get(str(carrier_id))
+    if not asyncio.isfuture(known):
+        return _view(info.context.views, cast("models.Carrier | None", known))
+    return then(cast("MaybeAwaitable[models.Carrier | None]", known), Carrier.maybe)
+
+
+def _view(views: dict[tuple[str, str], tuple[Any, Any]], carrier: models.Carrier | None) -> Carrier | None:
+    """A request names the same few carriers again and again (every connection, status and
+    request has one): one ``Carrier`` per carrier record the request holds (``Context.views``),
+    not one per place it appears."""
+    if carrier is None:
+        return None
+    held = views.get(("Carrier", carrier.id))
+    if held is not None and held[0] is carrier:
+        return held[1]
+    view = Carrier.from_model(carrier)
+    views[("Carrier", carrier.id)] = (carrier, view)
+    return view

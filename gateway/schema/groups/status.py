@@ -34,11 +34,21 @@ _BY_REQUEST_STATUS = {
 class GroupCarrierStatus:
     state: GroupCarrierState = strawberry.field(description="The group's standing with the carrier.")
     carrier_id: strawberry.ID = strawberry.field(description="Noyo id of the carrier.")
-    connection: GroupCarrierConnection = strawberry.field(description="The latest connection with the carrier.")
-    disconnection_request: DisconnectionRequest | None = strawberry.field(
-        description="The request deciding the state (NEEDS_REVIEW, DISCONNECTING, DISCONNECTED)."
-    )
-    effective_end_date: dt.date | None = strawberry.field(description="When the disconnection takes (or took) effect.")
+    # the records behind it, turned into GraphQL types only when selected
+    connection_record: strawberry.Private[models.GroupConnection]
+    request_record: strawberry.Private[models.DisconnectionRequest | None]
+
+    @strawberry.field(description="The latest connection with the carrier.")
+    def connection(self) -> GroupCarrierConnection:
+        return GroupCarrierConnection.from_model(self.connection_record)
+
+    @strawberry.field(description="The request deciding the state (NEEDS_REVIEW, DISCONNECTING, DISCONNECTED).")
+    def disconnection_request(self) -> DisconnectionRequest | None:
+        return DisconnectionRequest.maybe(self.request_record)
+
+    @strawberry.field(description="When the disconnection takes (or took) effect.")
+    def effective_end_date(self) -> dt.date | None:
+        return self.request_record.effective_end_date if self.request_record else None
 
     @strawberry.field(description="The carrier.", graphql_type=Carrier | None)
     def carrier(self, info: Info) -> MaybeAwaitable[Carrier | None]:
@@ -74,9 +84,8 @@ def carrier_statuses(
             GroupCarrierStatus(
                 state=state,
                 carrier_id=strawberry.ID(carrier_id),
-                connection=GroupCarrierConnection.from_model(conn),
-                disconnection_request=DisconnectionRequest.maybe(request),
-                effective_end_date=request.effective_end_date if request else None,
+                connection_record=conn,
+                request_record=request,
             )
         )
     return statuses
