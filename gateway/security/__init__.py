@@ -1,4 +1,4 @@
-"""Who may call, what they may see, and what one operation may cost (see docs/security.md).
+"""Who may call, what they may see, and what one operation may cost (README.md, "Security").
 
 Only the modules free of Strawberry/graphql are re-exported here, because
 ``gateway.settings`` (imported by the GraphQL-free Noyo client) imports this package:

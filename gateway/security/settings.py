@@ -14,7 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class SecuritySettings(BaseSettings):
-    """Authentication, authorization and operation limits (see docs/security.md)."""
+    """Authentication, authorization and operation limits (README.md, "Security")."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
 
