@@ -9,17 +9,22 @@ from strawberry.types import Info
 
 from ..ids import filter_id, lookup_id
 from ..pagination import AfterArg, BeforeArg, Connection, FirstArg, LastArg, PageArgs, paginate
+from ..planning import start_independent_reads, warm
 from .enums import MemberSnapshotStatus
-from .types import MemberSnapshot
+from .types import MemberSnapshot, referenced
 
 
 async def snapshot_page(info: Info, params: dict[str, Any], args: PageArgs) -> Connection[MemberSnapshot]:
     """One page of Noyo's member snapshot list under ``params``."""
 
+    start_independent_reads(info)
+
     async def fetch(offset: int, limit: int) -> tuple[list, int]:
         return await info.context.loaders.member_snapshots_page(params, offset, limit)
 
-    return await paginate(fetch, args, MemberSnapshot.from_model)
+    page = await paginate(fetch, args, MemberSnapshot.from_model)
+    await warm(info, referenced(info, [edge.node for edge in page.edges]))
+    return page
 
 
 def snapshot_params(

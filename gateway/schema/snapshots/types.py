@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
 from gateway.noyo import models
-from gateway.record_loader import MaybeAwaitable
+from gateway.record_loader import MaybeAwaitable, then
 
 from ..carriers.types import Carrier, carrier_of
 from ..employees.types import Employee
 from ..node import by_loader, noyo_id_field
 from ..scalars import from_epoch, to_enum, to_output_enum
+from ..selection import fields_below
 from .enums import FulfillmentStatus, MemberSnapshotStatus
 from .outcomes import OmittedCoverage, SnapshotMessage, messages_of, omitted_coverages_of
+
+R = TypeVar("R")
 
 
 @strawberry.type(description="How a member snapshot is being fulfilled at one carrier.")
@@ -83,27 +88,42 @@ class MemberSnapshot(relay.Node):
             self._detail = await info.context.loaders.member_snapshot_detail_by_id.load(str(self.id))
         return self._detail
 
-    @strawberry.field(description="Warnings Noyo raised while processing (e.g. omitted coverages kept).")
-    async def warnings(self, info: Info) -> list[str]:
-        detail = await self.detail(info)
-        return list(detail.warnings or []) if detail is not None else []
+    def _with_detail(self, info: Info, fn: Callable[[models.MemberSnapshot], R], default: R) -> MaybeAwaitable[R]:
+        """``fn(full snapshot)``, ``default`` when Noyo has none: at once when the request holds it
+        (a page reads ahead the details its selection needs, see ``referenced``)."""
+        if self._detail is not None:
+            return fn(self._detail)
+
+        def use(detail: models.MemberSnapshot | None) -> R:
+            if detail is None:
+                return default
+            self._detail = detail
+            return fn(detail)
+
+        return then(info.context.loaders.member_snapshot_detail_by_id.get(str(self.id)), use)
+
+    @strawberry.field(
+        description="Warnings Noyo raised while processing (e.g. omitted coverages kept).", graphql_type=list[str]
+    )
+    def warnings(self, info: Info) -> MaybeAwaitable[list[str]]:
+        return self._with_detail(info, lambda d: list(d.warnings or []), [])
 
     @strawberry.field(
         description="`warnings` typed: what each is about (code, carrier, line of coverage, member) beside "
-        "Noyo's text; one entry per coverage a warning names."
+        "Noyo's text; one entry per coverage a warning names.",
+        graphql_type=list[SnapshotMessage],
     )
-    async def warning_details(self, info: Info) -> list[SnapshotMessage]:
-        detail = await self.detail(info)
-        return messages_of(detail.warnings or []) if detail is not None else []
+    def warning_details(self, info: Info) -> MaybeAwaitable[list[SnapshotMessage]]:
+        return self._with_detail(info, lambda d: messages_of(d.warnings or []), [])
 
     @strawberry.field(
         description="The active coverages the snapshot left out and what Noyo did with each, read from Noyo's "
         "record: canceled under reject (the carrier's errors), terminated or continued (carried back into the "
-        "processed snapshot)."
+        "processed snapshot).",
+        graphql_type=list[OmittedCoverage],
     )
-    async def omitted_coverages(self, info: Info) -> list[OmittedCoverage]:
-        detail = await self.detail(info)
-        return omitted_coverages_of(detail) if detail is not None else []
+    def omitted_coverages(self, info: Info) -> MaybeAwaitable[list[OmittedCoverage]]:
+        return self._with_detail(info, omitted_coverages_of, [])
 
     async def replacement_id(self, info: Info) -> str | None:
         if self._detail is None and self.status is not MemberSnapshotStatus.REPLACED:
@@ -123,6 +143,28 @@ class MemberSnapshot(relay.Node):
             return None
         return MemberSnapshot.maybe(await info.context.loaders.member_snapshot_by_id.load(replacement))
 
-    @strawberry.field(description="The employee the snapshot is about.")
-    async def employee(self, info: Info) -> Employee | None:
-        return Employee.maybe(await info.context.loaders.employee_by_id.load(str(self.employee_id)))
+    @strawberry.field(description="The employee the snapshot is about.", graphql_type=Employee | None)
+    def employee(self, info: Info) -> MaybeAwaitable[Employee | None]:
+        return then(info.context.loaders.employee_by_id.get(str(self.employee_id)), Employee.maybe)
+
+
+#: ``MemberSnapshot`` fields answered from the full snapshot (Noyo's detail endpoint)
+DETAIL_FIELDS = frozenset({"warnings", "warningDetails", "omittedCoverages"})
+#: ... and those that need it only for a replaced snapshot
+REPLACEMENT_FIELDS = frozenset({"replacedBy", "replacedById"})
+
+
+def referenced(info: Info, snapshots: Sequence[MemberSnapshot]) -> dict[str, list[str]]:
+    """Per loader name, the records of ``snapshots`` that the selection below will read (for
+    ``planning.warm``): full snapshots and employees."""
+    fields = fields_below(info).get("MemberSnapshot", frozenset())
+    wanted: dict[str, list[str]] = {}
+    if fields & DETAIL_FIELDS:
+        wanted["member_snapshot_detail_by_id"] = [str(s.id) for s in snapshots if s._detail is None]
+    elif fields & REPLACEMENT_FIELDS:
+        wanted["member_snapshot_detail_by_id"] = [
+            str(s.id) for s in snapshots if s._detail is None and s.status is MemberSnapshotStatus.REPLACED
+        ]
+    if "employee" in fields:
+        wanted["employee_by_id"] = [str(s.employee_id) for s in snapshots]
+    return wanted

@@ -26,6 +26,9 @@ REVIEW_QUEUE = """query($first: Int) { reviewQueue(first: $first) { totalCount e
   group { name dbaName } carrier { displayName } } } } }"""
 GROUPS_STATUS = """query($first: Int) { groups(first: $first) { edges { node { name
   status { state carrier { displayName } } connections { status carrier { displayName } } } } } }"""
+SNAPSHOTS = """query($first: Int) { memberSnapshots(first: $first) { edges { node { id: noyoId status
+  warnings omittedCoverages { outcome } employee { id: noyoId groupId }
+  fulfillment { status carrier { displayName } } } } } }"""
 GROUP = """query($id: ID!) { group(id: $id) { name needsAttention
   connections { status carrier { displayName } } status { state carrier { displayName } } } }"""
 
@@ -42,7 +45,8 @@ def gateway_settings(cache_namespace, cache_url):
                                  gateway_max_cost=50_000)
 
 
-@pytest.mark.parametrize("query", [REVIEW_QUEUE, GROUPS_STATUS], ids=["review queue", "groups and status"])
+@pytest.mark.parametrize("query", [REVIEW_QUEUE, GROUPS_STATUS, SNAPSHOTS],
+                         ids=["review queue", "groups and status", "snapshots with details and employees"])
 async def test_a_miss_over_cached_records_creates_no_task_per_nested_field(gql, upstream_counts, query):
     # given: every record of both pages read once (cold)
     cold = data(await gql(query, {"first": 50}))

@@ -25,6 +25,8 @@ GROUPS = """query($first: Int) { groups(first: $first) { totalCount edges { node
   disconnectionRequests { nodes { id: noyoId status } } } } } }"""
 REVIEW_QUEUE = """query($first: Int) { reviewQueue(first: $first) { totalCount edges { node { id: noyoId
   status group { id: noyoId name dbaName needsAttention } carrier { displayName } } } } }"""
+SNAPSHOTS = """query($first: Int) { memberSnapshots(first: $first) { totalCount edges { node { id: noyoId
+  warnings employee { id: noyoId groupId } fulfillment { carrier { displayName } } } } } }"""
 GROUP = """query($id: ID!) { group(id: $id) { id: noyoId name connections { status }
   disconnectionRequests { nodes { id: noyoId } } status { state } } }"""
 
@@ -43,12 +45,14 @@ async def gateway(emulator_app, cache_namespace, cache_url):
 
 
 def _scoped_by_groups(state: Any) -> tuple[list[str], list[str]]:
-    """(inside, outside): the 60 groups with most requests and connections but the first two, and
-    those two."""
+    """(inside, outside): 60 groups, those with member snapshots first, then those with most
+    requests and connections; and the two groups without snapshots that have most requests."""
     requests = Counter(r["group_id"] for r in state.disconnections.values() if r["group_id"])
     connections = Counter(c["group_id"] for c in state.connections.values() if c["group_id"])
-    ranked = sorted(connections, key=lambda g: (-requests[g], -connections[g], g))
-    return sorted(ranked[2:62]), ranked[:2]
+    snapshots = Counter(state.employees[s["employee_id"]]["group_id"] for s in state.snapshots.values())
+    outside = sorted((g for g in state.groups if not snapshots[g]), key=lambda g: (-requests[g], g))[:2]
+    ranked = sorted(state.groups, key=lambda g: (-snapshots[g], -requests[g], -connections[g], g))
+    return sorted([g for g in ranked if g not in outside][:60]), outside
 
 
 async def _run(client: httpx.AsyncClient, headers: dict[str, str], query: str, variables: dict) -> dict:
@@ -61,7 +65,7 @@ async def _tasks(client: httpx.AsyncClient, headers: dict[str, str], query: str,
     return counted[0], result
 
 
-@pytest.mark.parametrize("query", [GROUPS, REVIEW_QUEUE], ids=["groups", "review queue"])
+@pytest.mark.parametrize("query", [GROUPS, REVIEW_QUEUE, SNAPSHOTS], ids=["groups", "review queue", "snapshots"])
 @pytest.mark.parametrize("scope", ["group_ids", "org_ids", "unscoped"])
 async def test_a_partners_warm_miss_creates_no_task_per_nested_record(gateway, hooks, state, query, scope):
     # given: a partner (by group ids, or by organization; or an unscoped operator, the baseline)
