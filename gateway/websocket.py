@@ -9,7 +9,8 @@ ping/pong, one task per operation), ``GatewayWSHandler``:
 - refuses queries and mutations: they belong on HTTP, where rate limits, body limits and
   timeouts apply (``OPERATION_NOT_SUPPORTED``);
 - sends a ``ping`` every ``GATEWAY_WS_KEEPALIVE_INTERVAL`` seconds once acknowledged;
-- closes the connection (4401 ``Token expired``) when the JWT it authenticated with expires.
+- closes the connection (4401 ``Token expired``) when the JWT it authenticated with expires, before
+  any of its streams ends on its own (``EXPIRY_BACKSTOP``), so that clients see why.
 ``TextWebSocketAdapter`` sends every message as a text frame. Authentication itself is the
 view's ``on_ws_connect`` (``gateway.view``); a refused ``connection_init`` closes the socket
 with 4403 ``Forbidden``.
@@ -38,6 +39,8 @@ from .security.persisted import PersistedQueryError
 logger = logging.getLogger("gateway.websocket")
 
 TOKEN_EXPIRED = (4401, "Token expired")
+#: seconds after the token's expiry at which an operation's stream ends if its connection is still open
+EXPIRY_BACKSTOP = 5.0
 _operation_context: ContextVar[Any] = ContextVar("gateway_ws_operation_context")
 
 
@@ -124,8 +127,13 @@ class GatewayWSHandler(BaseGraphQLTransportWSHandler):
         return None
 
     async def run_operation(self, operation: Any) -> None:
-        # Runs in the operation's own task: the copy is seen by this operation only.
+        # Runs in the operation's own task: the copy is seen by this operation only. The connection
+        # closes at the token's expiry (4401, ``_close_at``), which ends the operation; its stream
+        # ends on its own only EXPIRY_BACKSTOP seconds later, so that the client never reads a
+        # ``complete`` ahead of the close (and never learns why its subscription ended).
         context = dataclasses.replace(self._connection_context)
+        if context.expires_at is not None:
+            context.expires_at += EXPIRY_BACKSTOP
         refresh_context(context)
         _operation_context.set(context)
         await super().run_operation(operation)
