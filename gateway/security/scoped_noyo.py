@@ -40,15 +40,19 @@ class ScopedNoyo:
         if not await self._scope.allows_employee(employee_id):
             raise not_found("Employee", employee_id)
 
+    async def _in_scope(self, record: Any, kind: str, record_id: str) -> Any:
+        """``record`` when it is in scope, else Noyo's 404 for ``kind`` ``record_id``."""
+        if not await self._scope.allows_record(record):
+            raise not_found(kind, record_id)
+        return record
+
     async def _disconnection(self, request_id: str) -> None:
         record = await self._scope.loaders.disconnection_request_by_id.load(str(request_id))
-        if not await self._scope.allows_record(record):
-            raise not_found("GroupDisconnectionRequest", request_id)
+        await self._in_scope(record, "GroupDisconnectionRequest", request_id)
 
     async def _snapshot(self, snapshot_id: str) -> None:
         record = await self._scope.loaders.member_snapshot_by_id.load(str(snapshot_id))
-        if not await self._scope.allows_record(record):
-            raise not_found("MemberSnapshot", snapshot_id)
+        await self._in_scope(record, "MemberSnapshot", snapshot_id)
 
     async def _only_allowed(self, records: Iterable[Any]) -> list[Any]:
         records = list(records)
@@ -74,10 +78,7 @@ class ScopedNoyo:
         return await self._inner.list_group_connections(group_id, **kwargs)
 
     async def get_connection(self, connection_id: str) -> Any:
-        record = await self._inner.get_connection(connection_id)
-        if not await self._scope.allows_record(record):
-            raise not_found("GroupConnection", connection_id)
-        return record
+        return await self._in_scope(await self._inner.get_connection(connection_id), "GroupConnection", connection_id)
 
     async def connections_by_ids(self, ids: Iterable[str]) -> list[Any]:
         return await self._only_allowed(await self._inner.connections_by_ids(ids))
@@ -104,10 +105,7 @@ class ScopedNoyo:
         return await self._inner.list_employee_dependents(employee_id, **kwargs)
 
     async def get_dependent(self, dependent_id: str) -> Any:
-        record = await self._inner.get_dependent(dependent_id)
-        if not await self._scope.allows_record(record):
-            raise not_found("Dependent", dependent_id)
-        return record
+        return await self._in_scope(await self._inner.get_dependent(dependent_id), "Dependent", dependent_id)
 
     async def list_employee_enrollments(self, employee_id: str, **kwargs: Any) -> Any:
         await self._employee(employee_id)
