@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -84,9 +85,8 @@ class MemberSnapshot(relay.Node):
 
     async def detail(self, info: Info) -> models.MemberSnapshot | None:
         """The full snapshot: Noyo's list items omit ``warnings`` and ``replaced_by``."""
-        if self._detail is None:
-            self._detail = await info.context.loaders.member_snapshot_detail_by_id.load(str(self.id))
-        return self._detail
+        found = self._with_detail(info, lambda detail: detail, None)
+        return await found if inspect.isawaitable(found) else found
 
     def _with_detail(self, info: Info, fn: Callable[[models.MemberSnapshot], R], default: R) -> MaybeAwaitable[R]:
         """``fn(full snapshot)``, ``default`` when Noyo has none: at once when the request holds it
